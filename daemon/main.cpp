@@ -1,0 +1,91 @@
+// wizfi250d: options, config file, logging, signals and sd_notify. Everything else lives in the
+// core library.
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/sinks/systemd_sink.h>
+#include <spdlog/spdlog.h>
+#include <systemd/sd-daemon.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <csignal>
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "wizfi250d/module/daemon_config.hpp"
+#include "wizfi250d/module/module.hpp"
+#include "wizfi250d/serial/serial_link.hpp"
+
+namespace {
+
+// Under systemd the journal gets the log (with priorities); otherwise stderr does.
+void set_up_logging(const std::string& level) {
+    std::shared_ptr<spdlog::logger> logger;
+    if (std::getenv("JOURNAL_STREAM") != nullptr) {
+        logger = std::make_shared<spdlog::logger>(
+            "wizfi250d", std::make_shared<spdlog::sinks::systemd_sink_mt>("wizfi250d"));
+        logger->set_pattern("%v");
+    } else {
+        logger = std::make_shared<spdlog::logger>(
+            "wizfi250d", std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
+    }
+    logger->set_level(spdlog::level::from_str(level));
+    spdlog::set_default_logger(logger);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    using namespace wizfi250d;
+    std::string error;
+    const auto command_line =
+        parse_command_line(std::vector<std::string>(argv + 1, argv + argc), error);
+    if (!command_line) {
+        std::cerr << "wizfi250d: " << error << "\n" << usage_text();
+        return 2;
+    }
+    if (command_line->show_help) {
+        std::cout << usage_text();
+        return 0;
+    }
+    if (command_line->show_version) {
+        std::cout << "wizfi250d " << WIZFI250D_VERSION << "\n";
+        return 0;
+    }
+    std::string log_level;
+    auto settings = resolve_settings(*command_line, log_level, error);
+    if (!settings) {
+        std::cerr << "wizfi250d: " << error << "\n";
+        return 2;
+    }
+    set_up_logging(log_level);
+    // A closed stdout (stdio mode) must end the front end, not the process.
+    std::signal(SIGPIPE, SIG_IGN);
+    spdlog::info("wizfi250d {} on {} (Wi-Fi backend: {})", WIZFI250D_VERSION,
+                 settings->serial.describe(), settings->wifi_backend);
+
+    boost::asio::io_context io;
+    SerialLink link(io, settings->serial);
+    Module module(io, *settings, link, make_host_backend(settings->interface), nullptr);
+
+    boost::asio::signal_set stop_signals(io, SIGINT, SIGTERM);
+    stop_signals.async_wait([&](const boost::system::error_code& ec, int signal_number) {
+        if (ec) return;
+        spdlog::info("signal {}: shutting down", signal_number);
+        sd_notify(0, "STOPPING=1");
+        io.stop();
+    });
+
+    link.start(
+        module.profile().uart, [&](std::string_view bytes) { module.on_serial_input(bytes); },
+        [&] {
+            spdlog::info("serial input ended: shutting down");
+            io.stop();
+        });
+    module.start();
+    sd_notify(0, "READY=1");
+    io.run();
+    return 0;
+}

@@ -1,0 +1,73 @@
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <deque>
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace wizfi250d {
+
+// Serial -> network in data mode (spec §4.2, §4.3): packs bytes into packets as the module
+// does (sent at 1461 bytes, or when the flush timer fires; the timer restarts at the 1st and
+// every 100th byte), and watches for the +++ escape (no guard time before it; the line must be
+// quiet for the escape period after the third '+'; a 4th '+' or any other byte makes the held
+// '+'s data).
+//
+// One packet is in flight at a time; while two more wait behind it the pump asks for serial
+// input to be held (backpressure to the host).
+class DataPump {
+public:
+    struct Timing {
+        std::chrono::milliseconds flush{100};    // AT+FSOCK=4
+        std::chrono::milliseconds escape{1000};  // AT+SOPT1=10
+        // Send as soon as a serial read is consumed, instead of waiting for the flush timer.
+        bool flush_when_idle = false;
+    };
+    struct Callbacks {
+        // Send one packet; call done(true) when it is handed to the network, done(false) on a
+        // failure.
+        std::function<void(std::string packet, std::function<void(bool ok)> done)> send;
+        std::function<void()> escaped;  // +++ recognised
+        std::function<void()> hold_input;
+        std::function<void()> release_input;
+    };
+
+    static constexpr std::size_t packet_limit = 1460;  // sent when it holds more than this
+
+    DataPump(boost::asio::io_context& io, Callbacks callbacks);
+
+    void set_timing(const Timing& timing) { timing_ = timing; }
+    // Serial bytes in data mode.
+    void feed(std::string_view bytes);
+    // The data socket is gone: unsent bytes and held '+'s are dropped.
+    void reset();
+    bool idle() const {
+        return packet_.empty() && ready_.empty() && !in_flight_ && held_plus_ == 0;
+    }
+
+private:
+    void append(std::string_view bytes);
+    void append_byte(char byte);
+    void restart_flush_timer();
+    void restart_escape_timer();
+    void on_escape_timer();
+    void flush();
+    void send_next();
+
+    boost::asio::io_context& io_;
+    Callbacks callbacks_;
+    Timing timing_;
+    boost::asio::steady_timer flush_timer_;
+    boost::asio::steady_timer escape_timer_;
+    std::string packet_;             // being filled
+    std::deque<std::string> ready_;  // complete packets behind the one in flight
+    unsigned held_plus_ = 0;
+    bool in_flight_ = false;
+    bool input_held_ = false;
+    unsigned generation_ = 0;
+};
+
+}  // namespace wizfi250d

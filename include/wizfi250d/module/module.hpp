@@ -1,0 +1,181 @@
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "wizfi250d/at/command_table.hpp"
+#include "wizfi250d/at/line_reader.hpp"
+#include "wizfi250d/module/data_pump.hpp"
+#include "wizfi250d/module/output.hpp"
+#include "wizfi250d/module/settings.hpp"
+#include "wizfi250d/net/socket.hpp"
+#include "wizfi250d/net/socket_table.hpp"
+#include "wizfi250d/profile/profile.hpp"
+#include "wizfi250d/wifi/wifi_backend.hpp"
+
+namespace wizfi250d {
+
+class SerialLink;
+
+// What the serial input means right now (design: the Module state machine).
+enum class ModuleState {
+    booting,
+    command,    // bytes are command characters (echo, line assembly)
+    payload,    // bytes are the raw payload of AT+SSEND or AT+MCERT=W
+    busy,       // a long command runs; input waits (bounded) and is processed after it
+    data,       // bytes go to the data-mode socket
+    sleeping,   // AT+MMCUPS: the UART is dead until the timeout
+    rebooting,  // an emulated reboot; input is lost, as on the module
+};
+
+std::string_view state_name(ModuleState state);
+
+// Module state that no profile image holds (spec §5.2 "not stored at all").
+struct RuntimeState {
+    unsigned tx_power_dbm = 31;    // AT+MTXP
+    unsigned wifi_power_save = 0;  // AT+MWIFIPS action
+    unsigned wifi_power_save_delay = 0;
+    bool web_server_running = false;  // AT+FWEBS
+};
+
+// Owns the module's state and is the only place it changes (set_state). Serial input comes in
+// through on_serial_input(); commands run through the command table; output leaves through
+// Output.
+class Module final : private SocketObserver {
+public:
+    using DataConsumer = std::function<void(std::string_view bytes)>;
+
+    Module(boost::asio::io_context& io, DaemonSettings settings, SerialLink& link,
+           std::unique_ptr<WifiBackend> wifi, TlsContexts* tls);
+    Module(const Module&) = delete;
+    Module& operator=(const Module&) = delete;
+
+    // The first boot: banner, then the command loop.
+    void start();
+
+    void on_serial_input(std::string_view bytes);
+
+    // Ends a command that returned ResultCode::pending.
+    void finish_command(ResultCode code);
+
+    // An emulated reboot (spec §5.3): the caller has printed [OK]. close_first: close sockets
+    // and leave Wi-Fi with their events first (MRESET, MFDEF); WREG, USET, MMAC do not.
+    void reboot(bool close_first);
+
+    // Copies the RAM profile to the saved image ("flash").
+    void save_profile();
+    // Copies the saved image to RAM (AT+MPROF=L, AT+WWPS).
+    void load_profile();
+
+    // Routes the next `length` serial bytes to consumer, raw and without echo; the caller's
+    // command stays pending and ends with finish_command(). cancel_payload() stops early (a
+    // timeout): the bytes after it are parsed as commands again, as on the module.
+    void read_payload(std::size_t length, DataConsumer consumer);
+    void cancel_payload();
+
+    // Stops taking serial input (the consumer cannot keep up) and starts again.
+    void hold_input();
+    void release_input();
+
+    // AT+MMCUPS: input is ignored for this long.
+    void sleep_input(std::chrono::milliseconds duration);
+
+    // The Wi-Fi link (module_link.cpp). join() prints the join lines and the Link-Up block and
+    // reports whether the link came up; leave() closes every socket (with its event) and
+    // prints [Link-Down Event].
+    void join(std::function<void(bool up)> done);
+    void leave();
+    bool link_up() const { return wifi_link_.has_value(); }
+    const std::optional<LinkInfo>& link() const { return wifi_link_; }
+    WifiBackend& wifi() { return *wifi_; }
+
+    // Sockets (module_sockets.cpp). open_socket() takes the lowest free CID; the events of
+    // spec §2.3 follow (some before it returns, see design "Event order").
+    unsigned open_socket(const SocketSpec& spec);
+    // Closes with [DISCONNECT n] before returning.
+    void close_socket(unsigned cid);
+    void close_all_sockets();
+    SocketTable& sockets() { return sockets_; }
+    // The socket opened in data mode, while it is connected (from [CONNECT n] until it closes,
+    // +++ included): SCON is refused then and SDATA goes back to it.
+    std::optional<unsigned> connected_data_socket() const;
+    // AT+SDATA: back to data mode on the data socket.
+    bool resume_data_mode();
+
+    ModuleState state() const { return state_; }
+    Profile& profile() { return images_.ram; }
+    RuntimeState& runtime() { return runtime_; }
+    ProfileImages& images() { return images_; }
+    Output& output() { return output_; }
+    const DaemonSettings& settings() const { return settings_; }
+    const CommandTable& commands() const { return commands_; }
+    boost::asio::io_context& io() { return io_; }
+
+private:
+    // SocketObserver
+    void socket_listening(Socket& socket) override;
+    void socket_connected(Socket& socket) override;
+    void socket_closed(Socket& socket, bool relistening) override;
+    void socket_received(Socket& socket, const Endpoint& from, std::string_view bytes) override;
+    bool receive_room() const override;
+    void when_receive_room(std::function<void()> callback) override;
+
+    void link_lost();
+    void start_data_mode();
+    void send_data_packet(std::string packet, std::function<void(bool ok)> done);
+    void escaped_from_data_mode();
+
+    void set_state(ModuleState next, std::string_view why);
+    void boot(bool reopen_serial);
+    void process_input();
+    void process_command_bytes();
+    void run_line(const std::string& line);
+    void trace_line(std::string_view line) const;
+    void flush_echo();
+
+    boost::asio::io_context& io_;
+    DaemonSettings settings_;
+    SerialLink& serial_;
+    ProfileImages images_;
+    RuntimeState runtime_;
+    Output output_;
+    CommandTable commands_;
+    LineReader reader_;
+    ModuleState state_ = ModuleState::booting;
+
+    // Serial bytes received but not processed yet (a command is running, or the output is
+    // congested). Bounded: while it holds anything the link is not read.
+    std::string pending_input_;
+    std::size_t pending_offset_ = 0;
+    std::string echo_;
+    bool input_held_ = false;
+    bool draining_scheduled_ = false;
+
+    std::size_t payload_remaining_ = 0;
+    DataConsumer payload_consumer_;
+
+    std::unique_ptr<WifiBackend> wifi_;
+    std::optional<LinkInfo> wifi_link_;
+    SocketTable sockets_;
+    SocketContext socket_context_;
+    // The data-mode socket (SCON with DataMode=1) and whether it is connected.
+    std::optional<unsigned> data_socket_;
+    bool data_connected_ = false;
+    // A data-mode TCP server whose client left while in data mode goes back to data mode with
+    // the next client.
+    bool resume_data_on_connect_ = true;
+    // Set while sockets close without events (a reboot that does not close first).
+    bool quiet_socket_events_ = false;
+    DataPump data_pump_;
+
+    boost::asio::steady_timer reboot_timer_;
+    boost::asio::steady_timer sleep_timer_;
+};
+
+}  // namespace wizfi250d

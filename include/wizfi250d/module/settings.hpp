@@ -1,0 +1,35 @@
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "wizfi250d/serial/serial_port.hpp"
+
+namespace wizfi250d {
+
+// The daemon's own settings: the config file (/etc/wizfi250d/wizfi250d.conf) with the
+// command-line options on top. Not part of the module's profile.
+struct DaemonSettings {
+    SerialSpec serial{SerialSpec::Kind::stdio, {}};
+    std::string state_dir = "/var/lib/wizfi250d";
+    std::string runtime_dir = "/run/wizfi250d";
+    std::string wifi_backend = "host";  // host | wpa_supplicant
+    std::string interface;              // empty: the interface of the default route
+    std::string wpa_ctrl_dir = "/run/wpa_supplicant";
+
+    // What AT+MINFO and the banner report. Hosts may check the version, so it is the module's.
+    std::string firmware_version = "1.0.5.2";
+    std::string hardware_version = "WizFi250 Rev 1.0";
+
+    // Spec Q5: the 1.0.5.2 COWAY table, where AT+WSET takes the SSID as the rest of the line.
+    bool wset_binary_ssid = false;
+
+    // Data mode: send what the serial read brought at once instead of waiting for the flush
+    // timer (AT+FSOCK=4). Lower latency; packets no longer follow the module's timing.
+    bool flush_when_idle = false;
+
+    // Time from the [OK] of a rebooting command to the banner (the module takes about 0.5 s).
+    std::chrono::milliseconds reboot_delay{100};
+};
+
+}  // namespace wizfi250d

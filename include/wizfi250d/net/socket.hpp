@@ -1,0 +1,134 @@
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/system/error_code.hpp>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "wizfi250d/at/params.hpp"
+
+namespace boost::asio::ssl {
+class context;
+}
+
+namespace wizfi250d {
+
+enum class Transport { tcp, udp };
+enum class Role { client, server };
+
+// The three letters of AT+SCON's SocketType: [T|U][S|C][N|S] (spec §2.3).
+struct SocketKind {
+    Transport transport = Transport::tcp;
+    Role role = Role::client;
+    bool tls = false;
+
+    std::string code() const;  // "TCN", "TSS", "USN", ...
+    // Case-insensitive; USS/UCS are refused (Q11 fixed).
+    static std::optional<SocketKind> parse(std::string_view text);
+};
+
+struct Endpoint {
+    Ipv4 ip;
+    std::uint16_t port = 0;
+};
+
+// Everything AT+SCON decides about one socket.
+struct SocketSpec {
+    SocketKind kind;
+    Ipv4 remote_ip;
+    std::uint16_t remote_port = 0;
+    std::uint16_t local_port = 0;
+    bool data_mode = false;
+    // Resolved when remote_ip is 0.0.0.0 (AT+SDNAME); empty for none.
+    std::string host_name;
+};
+
+class Socket;
+
+// What a socket tells the module. Every call comes on the event loop.
+class SocketObserver {
+public:
+    virtual ~SocketObserver() = default;
+    virtual void socket_listening(Socket& socket) = 0;
+    virtual void socket_connected(Socket& socket) = 0;
+    // The connection (or the socket) is gone. relistening: a TCP server whose client left and
+    // that listens again on the same CID.
+    virtual void socket_closed(Socket& socket, bool relistening) = 0;
+    virtual void socket_received(Socket& socket, const Endpoint& from, std::string_view bytes) = 0;
+    // Backpressure from the serial side: a socket reads only while there is room, and asks to
+    // be called back when there is room again.
+    virtual bool receive_room() const = 0;
+    virtual void when_receive_room(std::function<void()> callback) = 0;
+};
+
+// TLS material for TCS/TSS sockets (AT+MCERT and the daemon's TLS options).
+class TlsContexts {
+public:
+    virtual ~TlsContexts() = default;
+    // nullptr when a context cannot be made (e.g. TSS without a stored certificate and key).
+    virtual std::shared_ptr<boost::asio::ssl::context> client() = 0;
+    virtual std::shared_ptr<boost::asio::ssl::context> server() = 0;
+    // Whether clients check the server's host name (SNI and name check) against host_name.
+    virtual bool verify_host_name() const = 0;
+};
+
+struct SocketContext {
+    boost::asio::io_context& io;
+    SocketObserver& observer;
+    TlsContexts* tls = nullptr;
+    std::chrono::milliseconds connect_timeout{5000};
+};
+
+// One of the module's eight sockets (a CID).
+class Socket : public std::enable_shared_from_this<Socket> {
+public:
+    using SendDone = std::function<void(const boost::system::error_code& ec)>;
+
+    Socket(unsigned cid, SocketSpec spec, SocketContext context)
+        : cid_(cid), spec_(std::move(spec)), context_(context) {}
+    virtual ~Socket() = default;
+    Socket(const Socket&) = delete;
+    Socket& operator=(const Socket&) = delete;
+
+    unsigned cid() const { return cid_; }
+    const SocketSpec& spec() const { return spec_; }
+
+    // Starts the socket. Listening, binding and their failure are known before this returns
+    // (so [LISTEN n] and the UDP [CONNECT n] can precede [OK]); a TCP connect completes later.
+    virtual void open() = 0;
+    // Closes for good; the observer hears socket_closed(relistening=false) unless quiet.
+    virtual void close() = 0;
+    // Sends bytes (to `to` for UDP when given, else to the peer). done runs when the bytes are
+    // handed to the kernel, or on failure.
+    virtual void send(std::string bytes, SendDone done) = 0;
+
+    // The peer: the connected one for TCP, the stored one for UDP; nullopt when there is none
+    // (a server without a client, a UDP server that has heard from nobody).
+    virtual std::optional<Endpoint> peer() const = 0;
+    // UDP only: AT+SSEND with an address overwrites the stored peer.
+    virtual void set_peer(const Endpoint& /*peer*/) {}
+    virtual std::uint16_t local_port() const = 0;
+    // Connected in the [CONNECT n] sense.
+    virtual bool connected() const = 0;
+
+protected:
+    SocketObserver& observer() { return context_.observer; }
+    boost::asio::io_context& io() { return context_.io; }
+    const SocketContext& context() const { return context_; }
+
+private:
+    unsigned cid_;
+    SocketSpec spec_;
+    SocketContext context_;
+};
+
+// Makes the socket for spec (not opened yet).
+std::shared_ptr<Socket> make_socket(unsigned cid, const SocketSpec& spec,
+                                    const SocketContext& context);
+
+}  // namespace wizfi250d

@@ -1,0 +1,120 @@
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "wizfi250d/serial/serial_port.hpp"
+
+namespace wizfi250d {
+
+// The module's UART as the rest of the daemon sees it: it keeps the front end open (and opens it
+// again when a device disappears and comes back), reads into the input callback, and writes a
+// bounded queue in order. The queue is the only path to the wire, so nothing interleaves.
+//
+// Backpressure: congested() is true while more than high_water bytes wait to be written;
+// producers (socket readers, the command parser) stop and ask when_drained() to be called back
+// once the queue is below low_water again.
+class SerialLink {
+public:
+    using InputHandler = std::function<void(std::string_view bytes)>;
+    // Called when the front end ends for good (stdin closed in stdio mode: after the output
+    // queued until then is written; or stdout failed).
+    using EndHandler = std::function<void()>;
+
+    static constexpr std::size_t high_water = std::size_t{64} * 1024;
+    static constexpr std::size_t low_water = std::size_t{16} * 1024;
+
+    SerialLink(boost::asio::io_context& io, SerialSpec spec);
+    ~SerialLink();
+    SerialLink(const SerialLink&) = delete;
+    SerialLink& operator=(const SerialLink&) = delete;
+
+    // Opens the front end with these settings and starts reading. An open failure of a device
+    // is retried every retry_interval; it is not fatal.
+    void start(const UartSettings& settings, InputHandler on_input, EndHandler on_end);
+
+    // Closes and opens again with new settings (the emulated reboot). Queued output is kept.
+    // A pty or the terminal stays open and only takes the new settings: closing a pty would
+    // hang up the host program on its other side, which resetting a module does not do.
+    void reopen(const UartSettings& settings);
+
+    // Queues bytes for the wire.
+    void write(std::string_view bytes);
+    // Holds the wire for this long before the next queued bytes (AT+MEVTDELAY).
+    void hold(std::chrono::milliseconds duration);
+
+    // Stops delivering input (the reader does not read, so the kernel and the host's flow
+    // control hold the bytes), and starts again.
+    void pause_input();
+    void resume_input();
+
+    std::size_t queued() const { return queued_bytes_; }
+    bool congested() const { return queued_bytes_ > high_water; }
+    // Runs callback once the queue has drained below low_water (at once if it already has).
+    void when_drained(std::function<void()> callback);
+
+    bool is_open() const { return port_ != nullptr; }
+    const SerialSpec& spec() const { return spec_; }
+
+    static constexpr std::chrono::milliseconds retry_interval{1000};
+
+private:
+    struct Chunk {
+        std::string bytes;
+        std::chrono::milliseconds hold{0};
+    };
+
+    void open_port();
+    void close_port();
+    void schedule_reopen();
+    // Handlers carry the generation of the port they were started on: an error from a port
+    // that has since been closed is not a reason to close the current one.
+    bool is_current(std::uint64_t generation) const;
+    void read_more();
+    void on_read(std::uint64_t generation, const boost::system::error_code& ec, std::size_t n);
+    void deliver_held_input();
+    void write_more();
+    void on_written(std::uint64_t generation, const boost::system::error_code& ec, std::size_t n);
+    void notify_drained();
+    void lost(const boost::system::error_code& ec);
+    void end_if_flushed();
+    void end();
+
+    boost::asio::io_context& io_;
+    SerialSpec spec_;
+    UartSettings settings_;
+    std::unique_ptr<SerialPort> port_;
+    InputHandler on_input_;
+    EndHandler on_end_;
+    boost::asio::steady_timer retry_timer_;
+    boost::asio::steady_timer hold_timer_;
+    std::vector<char> read_buffer_;
+    std::deque<Chunk> queue_;
+    std::size_t queued_bytes_ = 0;
+    std::size_t front_offset_ = 0;
+    bool reading_ = false;
+    bool writing_ = false;
+    bool input_paused_ = false;
+    // Bytes read into read_buffer_ but not delivered yet (input was paused meanwhile).
+    std::size_t held_input_ = 0;
+    // The input handler is running with a view of read_buffer_: no read may refill it.
+    bool delivering_ = false;
+    bool input_ended_ = false;
+    bool ended_ = false;
+    std::uint64_t generation_ = 0;
+    std::string last_open_error_;
+    std::vector<std::function<void()>> drain_waiters_;
+    // Guards handlers that run after this object is gone.
+    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace wizfi250d

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/system/error_code.hpp>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "wizfi250d/serial/uart_settings.hpp"
+
+namespace wizfi250d {
+
+// Where the module's UART is (the --serial option of the command-line contract).
+struct SerialSpec {
+    enum class Kind { device, pty, stdio };
+    Kind kind = Kind::stdio;
+    std::string path;  // the device, or the symbolic link made for pty:LINK
+
+    // "stdio", "pty:LINK" or a device path.
+    static std::optional<SerialSpec> parse(std::string_view text);
+    std::string describe() const;
+};
+
+// One open serial front end: a real TTY, a pseudo-terminal or the controlling terminal.
+class SerialPort {
+public:
+    using Handler = std::function<void(const boost::system::error_code&, std::size_t)>;
+
+    virtual ~SerialPort() = default;
+    virtual void async_read_some(boost::asio::mutable_buffer buffer, Handler handler) = 0;
+    virtual void async_write_some(boost::asio::const_buffer buffer, Handler handler) = 0;
+    // Applies line settings. What the device refuses (a pty ignores parity and 7 data bits) or
+    // cannot do exactly (0.5 and 1.5 stop bits) is logged as a warning, never fatal.
+    virtual void apply(const UartSettings& settings) = 0;
+    // Cancels pending operations and closes; handlers run with operation_aborted.
+    virtual void close() = 0;
+    virtual std::string name() const = 0;
+};
+
+// Opens the front end named by spec. On failure returns nullptr and sets ec.
+std::unique_ptr<SerialPort> open_serial_port(boost::asio::io_context& io, const SerialSpec& spec,
+                                             boost::system::error_code& ec);
+
+}  // namespace wizfi250d

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs the Debian packages wizfi250d needs to build (and, with --test, to run its tests).
+# Only what is missing is installed. Needs root, or sudo.
+set -euo pipefail
+
+build_packages=(
+  build-essential cmake pkg-config
+  libboost-dev libssl-dev libspdlog-dev libsystemd-dev
+  libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libwpa-client-dev
+)
+test_packages=(
+  googletest libgtest-dev libgmock-dev
+  socat openssl iproute2
+)
+
+packages=("${build_packages[@]}")
+if [ "${1:-}" = "--test" ]; then
+  packages+=("${test_packages[@]}")
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "Installing: ${missing[*]}"
+sudo=()
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "Run as root or install sudo." >&2; exit 1; }
+  sudo=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+# A fresh machine may have no package lists yet.
+if ! "${sudo[@]}" apt-get install -y --no-install-recommends "${missing[@]}"; then
+  "${sudo[@]}" apt-get update
+  "${sudo[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,255 @@
+// F group and MQTT commands (spec §2.5, §2.6): socket options, GPIO and web-server settings,
+// and, until networking exists, PING/DNS/MQTT as they answer on a module with no Wi-Fi link.
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "command_support.hpp"
+#include "handlers.hpp"
+#include "wizfi250d/at/params.hpp"
+#include "wizfi250d/module/module.hpp"
+#include "wizfi250d/profile/profile.hpp"
+#include "wizfi250d/profile/profile_text.hpp"
+
+namespace wizfi250d::commands {
+
+namespace {
+
+constexpr std::uint32_t no_limit = std::numeric_limits<std::uint32_t>::max();
+
+// AT+FSOCK options 1-9 (spec §2.5): the accepted values are 0 (where it means "off") or
+// [min, max].
+struct SocketOptionRange {
+    bool zero_allowed;
+    std::uint32_t min;
+    std::uint32_t max;
+    bool accepts(std::uint32_t value) const {
+        return (zero_allowed && value == 0) || (value >= min && value <= max);
+    }
+};
+constexpr std::array<SocketOptionRange, 9> socket_option_ranges{{
+    {true, 2000, 20000},    // 1 TCP send timeout, ms (0 = wait forever)
+    {true, 2000, 20000},    // 2 packet-buffer allocation timeout, ms
+    {true, 0, no_limit},    // 3 critical-error counter limit: any
+    {false, 10, no_limit},  // 4 data-mode flush timer, ms (Q10: used from the next boot)
+    {true, 5, 3600},        // 5 TCP idle timeout, s
+    {true, 10, 1000},       // 6 service retry, s
+    {true, 5, 1000},        // 7 data-idle reset, s
+    {true, 5, 1000},        // 8 no-socket reset, s
+    {true, 0, no_limit},    // 9 TCP server multi-connection: any
+}};
+// AT+FSOCK=? shows options 1-8 only.
+constexpr std::size_t shown_socket_options = 8;
+
+// AT+FWEBS types: start on every link-up, manual. "F" (the FUNCTION-button action) is
+// accepted and not emulated.
+constexpr std::array<std::string_view, 2> web_server_types{"A", "M"};
+constexpr std::string_view function_button = "F";
+constexpr std::size_t web_menu_length = 7;
+
+// AT+FGPIO actions (spec §2.5).
+enum class GpioAction : std::uint32_t { read = 0, write = 1, configure = 2 };
+constexpr std::uint32_t max_gpio_config = 5;  // 0-2 inputs, 3-5 outputs
+constexpr unsigned gpio_input_mode = 0;
+constexpr unsigned gpio_output_mode = 1;
+
+constexpr std::uint32_t max_ping_count = 50;
+// No link: wiced_ping fails at once for every echo request.
+constexpr std::string_view ping_failure = "Ping error";
+
+constexpr std::size_t max_mqtt_text_length = 50;
+constexpr std::uint32_t min_mqtt_keep_alive = 30;
+constexpr std::uint32_t max_mqtt_keep_alive = 300;
+constexpr std::uint32_t max_mqtt_qos = 2;
+// AT+MQTTSET's text fields, in parameter order.
+constexpr std::array<std::string MqttSettings::*, 3> mqtt_texts{
+    &MqttSettings::user, &MqttSettings::password, &MqttSettings::client_id};
+
+GpioConfig* find_gpio(Profile& profile, std::uint32_t pin) {
+    const auto it = std::find_if(profile.gpio.begin(), profile.gpio.end(),
+                                 [pin](const GpioConfig& gpio) { return gpio.pin == pin; });
+    return it == profile.gpio.end() ? nullptr : &*it;
+}
+
+}  // namespace
+
+ResultCode fsock(Module& m, std::string_view args) {
+    auto& options = m.profile().socket_options;
+    if (is_query(args)) {
+        std::string text;
+        for (std::size_t i = 0; i < shown_socket_options; ++i)
+            text += (i == 0 ? "" : ",") + std::to_string(options[i]);
+        m.output().line(text);
+        return ResultCode::ok;
+    }
+    const Params params(args);
+    const auto option = number_in_range(params, 0, 1, socket_option_ranges.size());
+    const auto value = number_field(params, 1);
+    if (!option || !value || !socket_option_ranges[*option - 1].accepts(*value))
+        return ResultCode::invalid_input;
+    options[*option - 1] = *value;
+    return ResultCode::ok;
+}
+
+ResultCode fwebs(Module& m, std::string_view args) {
+    if (is_query(args)) {
+        // There is no web server in this emulation: the running state stays 0.
+        m.output().line(std::string(m.runtime().web_server_running ? "1," : "0,") +
+                        m.profile().web_server_type);
+        return ResultCode::ok;
+    }
+    const Params params(args);
+    if (!number_in_range(params, 0, 0, 1)) return ResultCode::invalid_input;  // stop/start
+    if (params.present(1)) {
+        const std::string type = to_upper(*params[1]);
+        if (type == function_button) return ResultCode::ok;
+        if (std::find(web_server_types.begin(), web_server_types.end(), type) ==
+            web_server_types.end())
+            return ResultCode::invalid_input;
+        m.profile().web_server_type = type.front();
+    }
+    // Start with no link is [OK] without action on the module too; stop when stopped is [OK].
+    return ResultCode::ok;
+}
+
+ResultCode fwebm(Module& m, std::string_view args) {
+    if (is_query(args)) {
+        m.output().line(m.profile().web_menu);
+        return ResultCode::ok;
+    }
+    const Params params(args);
+    // Seven decimal digits (the firmware accepts 0-9 in each place, not only 0/1).
+    if (!params.present(0) || params[0]->size() != web_menu_length ||
+        params[0]->find_first_not_of("0123456789") != std::string::npos)
+        return ResultCode::invalid_input;
+    m.profile().web_menu = *params[0];
+    return ResultCode::ok;
+}
+
+ResultCode fota(Module& /*m*/, std::string_view /*args*/) {
+    // The module would become an OTA access point and never come back; here nothing happens
+    // (spec §7).
+    return ResultCode::ok;
+}
+
+ResultCode fgpio(Module& m, std::string_view args) {
+    if (is_query(args)) {
+        m.output().line(gpio_text(m.profile()));
+        return ResultCode::ok;
+    }
+    // No GPIO hardware: the pins' configuration and values live in the RAM profile only; an
+    // input reads back its stored value.
+    const Params params(args);
+    const auto action = number_in_range(params, 0, 0, 2);
+    const auto pin = number_field(params, 1);
+    GpioConfig* gpio = pin ? find_gpio(m.profile(), *pin) : nullptr;
+    if (!action || gpio == nullptr) return ResultCode::invalid_input;
+
+    switch (static_cast<GpioAction>(*action)) {
+        case GpioAction::read:
+            if (gpio->mode() != gpio_input_mode) return ResultCode::invalid_input;
+            m.output().line(std::to_string(gpio->value));
+            return ResultCode::ok;
+        case GpioAction::write: {
+            if (gpio->mode() != gpio_output_mode) return ResultCode::invalid_input;
+            const auto value = number_in_range(params, 2, 0, 1);
+            if (!value) return ResultCode::invalid_input;
+            gpio->value = *value;
+            return ResultCode::ok;
+        }
+        case GpioAction::configure: {
+            // The firmware skips this range check by mistake; the spec's range is kept.
+            const auto config = number_in_range(params, 2, 0, max_gpio_config);
+            if (!config) return ResultCode::invalid_input;
+            gpio->config = *config;
+            return ResultCode::ok;
+        }
+    }
+    return ResultCode::invalid_input;
+}
+
+ResultCode fgetadc(Module& /*m*/, std::string_view /*args*/) {
+    return ResultCode::invalid_input;  // no ADC configured: the firmware's ADC failure answer
+}
+
+ResultCode fping(Module& m, std::string_view args) {
+    const Params params(args);
+    const auto count = number_in_range(params, 0, 0, max_ping_count);
+    if (!count || !params.present(1) || !parse_ipv4(*params[1])) return ResultCode::invalid_input;
+    // [OK] even when every ping failed.
+    for (std::uint32_t i = 0; i < *count; ++i)
+        m.output().line(ping_failure);
+    return ResultCode::ok;
+}
+
+ResultCode fdns(Module& /*m*/, std::string_view args) {
+    const Params params(args);
+    // The timeout must be a number; its range is not checked (spec §2.5).
+    if (!params.present(0) || !number_field(params, 1)) return ResultCode::invalid_input;
+    return ResultCode::error;  // no link: the lookup fails
+}
+
+ResultCode mqttset(Module& m, std::string_view args) {
+    MqttSettings& mqtt = m.profile().mqtt;
+    if (is_query(args)) {
+        m.output().line(mqtt.user + "," + mqtt.password + "," + mqtt.client_id + "," +
+                            std::to_string(mqtt.keep_alive),
+                        Sensitivity::secret);
+        return ResultCode::ok;
+    }
+    const Params params(args);
+    for (std::size_t i = 0; i < mqtt_texts.size(); ++i)
+        if (params.present(i) && (params[i]->empty() || params[i]->size() > max_mqtt_text_length))
+            return ResultCode::invalid_input;
+    std::optional<std::uint32_t> keep_alive;
+    if (params.present(3)) {
+        keep_alive = number_in_range(params, 3, min_mqtt_keep_alive, max_mqtt_keep_alive);
+        if (!keep_alive) return ResultCode::invalid_input;
+    }
+    // (While connected the firmware answers [ERROR]; no connection can exist yet.)
+    // Absent fields keep their value (the firmware overwrites the keep-alive with garbage).
+    for (std::size_t i = 0; i < mqtt_texts.size(); ++i)
+        if (params.present(i)) mqtt.*mqtt_texts[i] = *params[i];
+    if (keep_alive) mqtt.keep_alive = *keep_alive;
+    return ResultCode::ok;
+}
+
+ResultCode mqttcon(Module& m, std::string_view args) {
+    if (is_query(args)) {
+        m.output().line("Disconnected");
+        return ResultCode::ok;
+    }
+    // The firmware checks the link before it reads any parameter.
+    if (!m.link_up()) return ResultCode::wifi_status;
+    const Params params(args);
+    const auto connect = number_in_range(params, 0, 0, 1);
+    if (!connect) return ResultCode::invalid_input;
+    if (*connect == 0) return ResultCode::ok;  // nothing is connected
+    const auto port = number_field(params, 2);
+    const auto ssl = number_field(params, 3);
+    if (!params.present(1) || !parse_ipv4(*params[1]) || !port || !is_port(*port) || !ssl ||
+        *ssl != 0)  // MQTT over TLS is not supported
+        return ResultCode::invalid_input;
+    return ResultCode::error;  // no MQTT client yet
+}
+
+ResultCode mqttsub(Module& m, std::string_view args) {
+    // The firmware checks the link first, then the parameters, then the broker connection.
+    if (!m.link_up()) return ResultCode::wifi_status;
+    const Params params(args);
+    if (!number_in_range(params, 0, 0, 1) || !params.present(1) ||
+        (params.present(2) && !number_in_range(params, 2, 0, max_mqtt_qos)))
+        return ResultCode::invalid_input;
+    return ResultCode::error;  // not connected to a broker
+}
+
+ResultCode mqttpub(Module& /*m*/, std::string_view /*args*/) {
+    return ResultCode::error;  // not connected to a broker: checked before the parameters
+}
+
+}  // namespace wizfi250d::commands

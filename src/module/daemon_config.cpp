@@ -1,0 +1,260 @@
+#include "wizfi250d/module/daemon_config.hpp"
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <sstream>
+
+#include "wizfi250d/at/params.hpp"
+
+namespace wizfi250d {
+
+namespace {
+
+constexpr std::array<std::string_view, 5> log_levels{"trace", "debug", "info", "warn", "error"};
+
+bool valid_log_level(std::string_view level) {
+    for (const auto name : log_levels)
+        if (name == level) return true;
+    return false;
+}
+
+bool valid_backend(std::string_view name) {
+    return name == "host" || name == "wpa_supplicant";
+}
+
+std::string_view trim(std::string_view s) {
+    const auto first = s.find_first_not_of(" \t\r");
+    if (first == std::string_view::npos) return {};
+    const auto last = s.find_last_not_of(" \t\r");
+    return s.substr(first, last - first + 1);
+}
+
+std::optional<bool> parse_yes_no(std::string_view value) {
+    if (value == "yes" || value == "true" || value == "1" || value == "on") return true;
+    if (value == "no" || value == "false" || value == "0" || value == "off") return false;
+    return std::nullopt;
+}
+
+// One row per config key: how a value is applied. Returns an error text, empty when fine.
+struct ConfigKey {
+    std::string_view name;
+    std::function<std::string(std::string_view, DaemonSettings&, std::string&)> apply;
+};
+
+std::string set_serial(std::string_view value, DaemonSettings& s, std::string&) {
+    auto spec = SerialSpec::parse(value);
+    if (!spec) return "not a serial front end (stdio, pty:LINK or a device path)";
+    s.serial = *spec;
+    return {};
+}
+
+const std::vector<ConfigKey>& config_keys() {
+    static const std::vector<ConfigKey> keys{
+        {"serial", set_serial},
+        {"state_dir",
+         [](std::string_view v, DaemonSettings& s, std::string&) {
+             s.state_dir = std::string(v);
+             return std::string{};
+         }},
+        {"runtime_dir",
+         [](std::string_view v, DaemonSettings& s, std::string&) {
+             s.runtime_dir = std::string(v);
+             return std::string{};
+         }},
+        {"wifi",
+         [](std::string_view v, DaemonSettings& s, std::string&) {
+             if (!valid_backend(v)) return std::string("expected host or wpa_supplicant");
+             s.wifi_backend = std::string(v);
+             return std::string{};
+         }},
+        {"interface",
+         [](std::string_view v, DaemonSettings& s, std::string&) {
+             s.interface = std::string(v);
+             return std::string{};
+         }},
+        {"wpa_ctrl_dir",
+         [](std::string_view v, DaemonSettings& s, std::string&) {
+             s.wpa_ctrl_dir = std::string(v);
+             return std::string{};
+         }},
+        {"log_level",
+         [](std::string_view v, DaemonSettings&, std::string& level) {
+             if (!valid_log_level(v)) return std::string("expected trace|debug|info|warn|error");
+             level = std::string(v);
+             return std::string{};
+         }},
+        {"firmware_version",
+         [](std::string_view v, DaemonSettings& s, std::string&) {
+             s.firmware_version = std::string(v);
+             return std::string{};
+         }},
+        {"hardware_version",
+         [](std::string_view v, DaemonSettings& s, std::string&) {
+             s.hardware_version = std::string(v);
+             return std::string{};
+         }},
+        {"wset_binary_ssid",
+         [](std::string_view v, DaemonSettings& s, std::string&) {
+             const auto flag = parse_yes_no(v);
+             if (!flag) return std::string("expected yes or no");
+             s.wset_binary_ssid = *flag;
+             return std::string{};
+         }},
+        {"reboot_delay_ms",
+         [](std::string_view v, DaemonSettings& s, std::string&) {
+             const auto ms = parse_number(v);
+             if (!ms || *ms > 10000) return std::string("expected 0-10000");
+             s.reboot_delay = std::chrono::milliseconds(*ms);
+             return std::string{};
+         }},
+    };
+    return keys;
+}
+
+}  // namespace
+
+std::string usage_text() {
+    return "Usage: wizfi250d [options]\n"
+           "Emulates a WIZnet WizFi250 serial-to-Wi-Fi module on a serial port.\n"
+           "\n"
+           "  --config FILE         daemon settings (default /etc/wizfi250d/wizfi250d.conf)\n"
+           "  --serial DEVICE       the UART device, e.g. /dev/serial0\n"
+           "  --serial pty:LINK     a pseudo-terminal; LINK becomes a link to its slave side\n"
+           "  --serial stdio        this terminal, in raw mode\n"
+           "  --state-dir DIR       profile and certificates (default /var/lib/wizfi250d)\n"
+           "  --wifi host|wpa_supplicant\n"
+           "                        Wi-Fi backend (default host: use the network as it is)\n"
+           "  --interface IFNAME    network interface (default: the one of the default route)\n"
+           "  --wpa-ctrl DIR        wpa_supplicant control directory (default "
+           "/run/wpa_supplicant)\n"
+           "  --log-level LEVEL     trace|debug|info|warn|error (default info)\n"
+           "  --version             print the version and exit\n"
+           "  --help                print this help and exit\n";
+}
+
+std::optional<CommandLine> parse_command_line(const std::vector<std::string>& args,
+                                              std::string& error) {
+    CommandLine result;
+    struct ValueOption {
+        std::string_view name;
+        std::optional<std::string> CommandLine::*field;
+    };
+    static constexpr std::array<ValueOption, 7> value_options{{
+        {"--config", &CommandLine::config_file},
+        {"--serial", &CommandLine::serial},
+        {"--state-dir", &CommandLine::state_dir},
+        {"--wifi", &CommandLine::wifi_backend},
+        {"--interface", &CommandLine::interface},
+        {"--wpa-ctrl", &CommandLine::wpa_ctrl_dir},
+        {"--log-level", &CommandLine::log_level},
+    }};
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& arg = args[i];
+        if (arg == "--help" || arg == "-h") {
+            result.show_help = true;
+            continue;
+        }
+        if (arg == "--version") {
+            result.show_version = true;
+            continue;
+        }
+        bool matched = false;
+        for (const auto& option : value_options) {
+            std::string value;
+            if (arg == option.name) {
+                if (i + 1 >= args.size()) {
+                    error = std::string(option.name) + " needs a value";
+                    return std::nullopt;
+                }
+                value = args[++i];
+            } else if (arg.size() > option.name.size() &&
+                       arg.compare(0, option.name.size(), option.name) == 0 &&
+                       arg[option.name.size()] == '=') {
+                value = arg.substr(option.name.size() + 1);
+            } else {
+                continue;
+            }
+            result.*(option.field) = value;
+            matched = true;
+            break;
+        }
+        if (!matched) {
+            error = "unknown option: " + arg;
+            return std::nullopt;
+        }
+    }
+    if (result.wifi_backend && !valid_backend(*result.wifi_backend)) {
+        error = "--wifi expects host or wpa_supplicant";
+        return std::nullopt;
+    }
+    if (result.log_level && !valid_log_level(*result.log_level)) {
+        error = "--log-level expects trace|debug|info|warn|error";
+        return std::nullopt;
+    }
+    if (result.serial && !SerialSpec::parse(*result.serial)) {
+        error = "--serial expects stdio, pty:LINK or a device path";
+        return std::nullopt;
+    }
+    return result;
+}
+
+bool apply_config_text(std::string_view text, std::string_view file_name, DaemonSettings& settings,
+                       std::string& log_level, std::string& error) {
+    std::istringstream lines{std::string(text)};
+    std::string raw_line;
+    unsigned line_number = 0;
+    while (std::getline(lines, raw_line)) {
+        ++line_number;
+        const std::string_view line = trim(raw_line);
+        if (line.empty() || line.front() == '#') continue;
+        const auto where = std::string(file_name) + ":" + std::to_string(line_number);
+        const auto equals = line.find('=');
+        if (equals == std::string_view::npos) {
+            error = where + ": expected key = value";
+            return false;
+        }
+        const std::string_view key = trim(line.substr(0, equals));
+        const std::string_view value = trim(line.substr(equals + 1));
+        const ConfigKey* found = nullptr;
+        for (const auto& candidate : config_keys())
+            if (candidate.name == key) found = &candidate;
+        if (found == nullptr) {
+            error = where + ": unknown key '" + std::string(key) + "'";
+            return false;
+        }
+        const std::string problem = found->apply(value, settings, log_level);
+        if (!problem.empty()) {
+            error = where + ": " + std::string(key) + ": " + problem;
+            return false;
+        }
+    }
+    return true;
+}
+
+std::optional<DaemonSettings> resolve_settings(const CommandLine& command_line,
+                                               std::string& log_level, std::string& error) {
+    DaemonSettings settings;
+    log_level = "info";
+    const std::string path = command_line.config_file.value_or(std::string(default_config_file));
+    std::ifstream file(path);
+    if (file) {
+        std::stringstream text;
+        text << file.rdbuf();
+        if (!apply_config_text(text.str(), path, settings, log_level, error)) return std::nullopt;
+    } else if (command_line.config_file) {
+        error = path + ": " + std::strerror(errno);
+        return std::nullopt;
+    }
+    if (command_line.serial) settings.serial = *SerialSpec::parse(*command_line.serial);
+    if (command_line.state_dir) settings.state_dir = *command_line.state_dir;
+    if (command_line.wifi_backend) settings.wifi_backend = *command_line.wifi_backend;
+    if (command_line.interface) settings.interface = *command_line.interface;
+    if (command_line.wpa_ctrl_dir) settings.wpa_ctrl_dir = *command_line.wpa_ctrl_dir;
+    if (command_line.log_level) log_level = *command_line.log_level;
+    return settings;
+}
+
+}  // namespace wizfi250d

@@ -1,0 +1,290 @@
+#include "wizfi250d/module/module.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <boost/asio/post.hpp>
+#include <cctype>
+
+#include "wizfi250d/at/params.hpp"
+#include "wizfi250d/module/secret_mask.hpp"
+#include "wizfi250d/serial/serial_link.hpp"
+#include "wizfi250d/util/hex.hpp"
+
+namespace wizfi250d {
+
+namespace {
+// How often the reboot checks whether the [OK] before it has left the queue (it must go out at
+// the old UART settings).
+constexpr std::chrono::milliseconds reboot_drain_poll{10};
+}  // namespace
+
+std::string_view state_name(ModuleState state) {
+    switch (state) {
+        case ModuleState::booting:
+            return "booting";
+        case ModuleState::command:
+            return "command";
+        case ModuleState::payload:
+            return "payload";
+        case ModuleState::busy:
+            return "busy";
+        case ModuleState::data:
+            return "data";
+        case ModuleState::sleeping:
+            return "sleeping";
+        case ModuleState::rebooting:
+            return "rebooting";
+    }
+    return "?";
+}
+
+Module::Module(boost::asio::io_context& io, DaemonSettings settings, SerialLink& link,
+               std::unique_ptr<WifiBackend> wifi, TlsContexts* tls)
+    : io_(io),
+      settings_(std::move(settings)),
+      serial_(link),
+      output_(link, images_.ram, settings_.firmware_version),
+      commands_(CommandTable::standard(settings_.wset_binary_ssid)),
+      wifi_(std::move(wifi)),
+      socket_context_{io, *this, tls},
+      data_pump_(io, DataPump::Callbacks{
+                         [this](std::string packet, std::function<void(bool)> done) {
+                             send_data_packet(std::move(packet), std::move(done));
+                         },
+                         [this] { escaped_from_data_mode(); },
+                         [this] { hold_input(); },
+                         [this] { release_input(); },
+                     }),
+      reboot_timer_(io),
+      sleep_timer_(io) {
+    wifi_->on_link_lost([this] { link_lost(); });
+}
+
+void Module::set_state(ModuleState next, std::string_view why) {
+    if (next == state_) return;
+    spdlog::debug("module: {} -> {} ({})", state_name(state_), state_name(next), why);
+    state_ = next;
+}
+
+void Module::start() {
+    boot(false);
+}
+
+void Module::boot(bool reopen_serial) {
+    images_.ram = images_.saved;
+    reader_.reset();
+    // Q10 copied: the escape and flush timers take their values at boot.
+    DataPump::Timing timing;
+    timing.flush = std::chrono::milliseconds(images_.ram.socket_option(4));
+    timing.escape = std::chrono::milliseconds(images_.ram.escape_timer_ms);
+    timing.flush_when_idle = settings_.flush_when_idle;
+    data_pump_.set_timing(timing);
+    if (reopen_serial) serial_.reopen(images_.ram.uart);
+    output_.banner();
+    set_state(ModuleState::command, "boot done");
+    process_input();
+}
+
+void Module::reboot(bool close_first) {
+    set_state(ModuleState::rebooting, close_first ? "reset" : "save and reset");
+    pending_input_.clear();
+    pending_offset_ = 0;
+    payload_consumer_ = nullptr;
+    reader_.reset();
+    if (close_first) {
+        close_all_sockets();
+        if (link_up()) leave();
+    } else {
+        // WREG, USET, MMAC reboot at once: no events, but nothing survives a reboot.
+        quiet_socket_events_ = true;
+        close_all_sockets();
+        quiet_socket_events_ = false;
+        if (link_up()) {
+            wifi_->leave();
+            wifi_link_.reset();
+        }
+    }
+    serial_.resume_input();  // input during the reboot is read and lost, as on the module
+
+    auto wait_for_drain = std::make_shared<std::function<void()>>();
+    *wait_for_drain = [this, wait_for_drain] {
+        reboot_timer_.expires_after(serial_.queued() > 0 ? reboot_drain_poll
+                                                         : settings_.reboot_delay);
+        const bool drained = serial_.queued() == 0;
+        reboot_timer_.async_wait([this, wait_for_drain, drained](boost::system::error_code ec) {
+            if (ec) return;
+            if (drained) {
+                boot(true);
+            } else {
+                (*wait_for_drain)();
+            }
+        });
+    };
+    (*wait_for_drain)();
+}
+
+void Module::save_profile() {
+    images_.saved = images_.ram;
+}
+
+void Module::load_profile() {
+    images_.ram = images_.saved;
+}
+
+void Module::on_serial_input(std::string_view bytes) {
+    switch (state_) {
+        case ModuleState::booting:
+        case ModuleState::sleeping:
+        case ModuleState::rebooting:
+            spdlog::debug("serial rx while {}: {} bytes dropped", state_name(state_), bytes.size());
+            return;
+        default:
+            break;
+    }
+    pending_input_.append(bytes);
+    process_input();
+}
+
+void Module::process_input() {
+    while (pending_offset_ < pending_input_.size() && !input_held_) {
+        if (output_.congested()) {
+            // The host is not reading: stop taking input until the output drains, so that echo
+            // and responses cannot grow without bound.
+            if (!draining_scheduled_) {
+                draining_scheduled_ = true;
+                output_.when_drained([this] {
+                    draining_scheduled_ = false;
+                    process_input();
+                });
+            }
+            break;
+        }
+        const std::string_view available = std::string_view(pending_input_).substr(pending_offset_);
+        if (state_ == ModuleState::command) {
+            process_command_bytes();
+        } else if (state_ == ModuleState::payload) {
+            const std::size_t n = std::min(payload_remaining_, available.size());
+            payload_remaining_ -= n;
+            pending_offset_ += n;
+            DataConsumer consumer = payload_consumer_;
+            if (payload_remaining_ == 0) {
+                payload_consumer_ = nullptr;
+                set_state(ModuleState::busy, "payload complete");
+            }
+            if (spdlog::should_log(spdlog::level::trace))
+                spdlog::trace("serial rx payload: {} bytes", n);
+            consumer(available.substr(0, n));
+        } else if (state_ == ModuleState::data) {
+            pending_offset_ = pending_input_.size();
+            data_pump_.feed(available);
+        } else {
+            break;
+        }
+    }
+    if (pending_offset_ >= pending_input_.size()) {
+        pending_input_.clear();
+        pending_offset_ = 0;
+        serial_.resume_input();
+    } else {
+        serial_.pause_input();
+    }
+}
+
+void Module::process_command_bytes() {
+    while (pending_offset_ < pending_input_.size() && state_ == ModuleState::command) {
+        const char& byte = pending_input_[pending_offset_++];
+        if (images_.ram.echo) echo_ += LineReader::echo_for(byte);
+        if (reader_.feed(byte) == LineReader::Step::none) continue;
+        flush_echo();
+        const std::string line = reader_.line();
+        run_line(line);
+        if (output_.congested()) break;
+    }
+    flush_echo();
+}
+
+void Module::flush_echo() {
+    if (echo_.empty()) return;
+    output_.echo(echo_);
+    echo_.clear();
+}
+
+void Module::trace_line(std::string_view line) const {
+    if (!spdlog::should_log(spdlog::level::trace)) return;
+    const std::string masked = mask_secrets(line);
+    spdlog::trace("serial rx line: {}", hex_dump(masked));
+}
+
+void Module::run_line(const std::string& line) {
+    trace_line(line);
+    // The firmware keeps the line as a C string: a NUL byte ends it.
+    const std::string_view text = std::string_view(line).substr(0, line.find('\0'));
+    if (!istarts_with(text, "AT")) {
+        output_.result(ResultCode::invalid_input);
+        return;
+    }
+    if (text.size() == 2) {
+        output_.result(ResultCode::ok);
+        return;
+    }
+    const std::string_view rest = text.substr(2);
+    const CommandRow* row = commands_.find(rest);
+    if (row == nullptr) {
+        output_.result(ResultCode::invalid_input);
+        return;
+    }
+    const ResultCode code = row->handler(*this, rest.substr(row->name.size()));
+    if (code == ResultCode::pending) {
+        if (state_ == ModuleState::command) set_state(ModuleState::busy, row->name);
+        return;
+    }
+    if (code != ResultCode::none) output_.result(code);
+}
+
+void Module::finish_command(ResultCode code) {
+    if (code != ResultCode::none && code != ResultCode::pending) output_.result(code);
+    if (state_ == ModuleState::busy || state_ == ModuleState::payload) {
+        payload_consumer_ = nullptr;
+        payload_remaining_ = 0;
+        set_state(ModuleState::command, "command finished");
+    }
+    process_input();
+}
+
+void Module::read_payload(std::size_t length, DataConsumer consumer) {
+    payload_remaining_ = length;
+    payload_consumer_ = std::move(consumer);
+    set_state(length > 0 ? ModuleState::payload : ModuleState::busy, "reading payload");
+}
+
+void Module::cancel_payload() {
+    payload_remaining_ = 0;
+    payload_consumer_ = nullptr;
+    if (state_ == ModuleState::payload) set_state(ModuleState::busy, "payload cancelled");
+}
+
+void Module::hold_input() {
+    input_held_ = true;
+    serial_.pause_input();
+}
+
+void Module::release_input() {
+    input_held_ = false;
+    boost::asio::post(io_, [this] { process_input(); });
+}
+
+void Module::sleep_input(std::chrono::milliseconds duration) {
+    set_state(ModuleState::sleeping, "MCU power save");
+    pending_input_.clear();
+    pending_offset_ = 0;
+    reader_.reset();
+    serial_.resume_input();
+    sleep_timer_.expires_after(duration);
+    sleep_timer_.async_wait([this](boost::system::error_code ec) {
+        if (ec || state_ != ModuleState::sleeping) return;
+        set_state(ModuleState::command, "MCU wake-up");
+    });
+}
+
+}  // namespace wizfi250d

@@ -1,0 +1,135 @@
+// The module's side of its sockets: opening and closing CIDs, the CONNECT/DISCONNECT/LISTEN
+// events, received data (frames in command mode, raw in data mode) and data mode itself.
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/post.hpp>
+
+#include "wizfi250d/module/module.hpp"
+
+namespace wizfi250d {
+
+unsigned Module::open_socket(const SocketSpec& spec) {
+    const unsigned cid = sockets_.lowest_free().value();
+    auto socket = make_socket(cid, spec, socket_context_);
+    sockets_.place(socket);
+    if (spec.data_mode) {
+        data_socket_ = cid;
+        data_connected_ = false;
+        resume_data_on_connect_ = true;
+    }
+    spdlog::info("socket {}: open {} remote {}:{} local {}{}", cid, spec.kind.code(),
+                 spec.remote_ip.to_string(), spec.remote_port, spec.local_port,
+                 spec.data_mode ? " (data mode)" : "");
+    socket->open();
+    return cid;
+}
+
+void Module::close_socket(unsigned cid) {
+    if (const auto socket = sockets_.at(cid)) socket->close();
+}
+
+void Module::close_all_sockets() {
+    for (const auto& socket : sockets_.open_sockets())
+        socket->close();
+}
+
+std::optional<unsigned> Module::connected_data_socket() const {
+    if (data_socket_ && data_connected_) return data_socket_;
+    return std::nullopt;
+}
+
+bool Module::resume_data_mode() {
+    if (!connected_data_socket()) return false;
+    start_data_mode();
+    return true;
+}
+
+void Module::start_data_mode() {
+    set_state(ModuleState::data, "data mode");
+}
+
+void Module::escaped_from_data_mode() {
+    if (state_ != ModuleState::data) return;
+    set_state(ModuleState::command, "+++");
+    reader_.reset();
+    output_.result(ResultCode::ok);
+    boost::asio::post(io_, [this] { process_input(); });
+}
+
+void Module::send_data_packet(std::string packet, std::function<void(bool ok)> done) {
+    const auto socket = data_socket_ ? sockets_.at(*data_socket_) : nullptr;
+    if (!socket || !data_connected_) {
+        // A TCP server with no client yet drops data (spec §4.2).
+        done(false);
+        return;
+    }
+    const bool tcp = socket->spec().kind.transport == Transport::tcp;
+    socket->send(std::move(packet),
+                 [this, tcp, done = std::move(done)](const boost::system::error_code& ec) {
+                     if (ec) {
+                         spdlog::warn("data mode send failed: {}", ec.message());
+                         if (tcp) {
+                             output_.event(Event::tcp_send_error);
+                         } else {
+                             output_.result(ResultCode::error);
+                         }
+                     }
+                     done(!ec);
+                 });
+}
+
+void Module::socket_listening(Socket& socket) {
+    if (images_.ram.listen_event && !quiet_socket_events_)
+        output_.event(Event::listen, socket.cid());
+}
+
+void Module::socket_connected(Socket& socket) {
+    const unsigned cid = socket.cid();
+    spdlog::info("socket {}: connected", cid);
+    if (data_socket_ == cid) {
+        data_connected_ = true;
+        // Data mode starts at [CONNECT n]: the switch comes first, the event right after it.
+        if (resume_data_on_connect_ && state_ == ModuleState::command) start_data_mode();
+    }
+    output_.event(Event::connect, cid);
+}
+
+void Module::socket_closed(Socket& socket, bool relistening) {
+    const unsigned cid = socket.cid();
+    spdlog::info("socket {}: closed{}", cid, relistening ? ", listening again" : "");
+    if (data_socket_ == cid) {
+        const bool was_in_data_mode = state_ == ModuleState::data;
+        data_connected_ = false;
+        data_pump_.reset();
+        if (was_in_data_mode) {
+            set_state(ModuleState::command, "data socket closed");
+            reader_.reset();
+            boost::asio::post(io_, [this] { process_input(); });
+        }
+        if (relistening) {
+            resume_data_on_connect_ = was_in_data_mode;
+        } else {
+            data_socket_.reset();
+        }
+    }
+    if (!relistening) sockets_.release(cid);
+    if (!quiet_socket_events_) output_.event(Event::disconnect, cid);
+}
+
+void Module::socket_received(Socket& socket, const Endpoint& from, std::string_view bytes) {
+    if (state_ == ModuleState::data && data_socket_ == socket.cid()) {
+        output_.raw(bytes);
+        return;
+    }
+    output_.frame(socket.cid(), from.ip, from.port, bytes);
+}
+
+bool Module::receive_room() const {
+    return !output_.congested();
+}
+
+void Module::when_receive_room(std::function<void()> callback) {
+    output_.when_drained(std::move(callback));
+}
+
+}  // namespace wizfi250d

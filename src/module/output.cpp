@@ -1,0 +1,207 @@
+#include "wizfi250d/module/output.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <array>
+#include <chrono>
+#include <cstdio>
+
+#include "wizfi250d/profile/profile.hpp"
+#include "wizfi250d/serial/serial_link.hpp"
+#include "wizfi250d/util/hex.hpp"
+
+namespace wizfi250d {
+
+namespace {
+
+// Spec §3.1: the full form (with %x for the CID where it has one) and the short form of each
+// event, in MEVTFORM digit order.
+struct EventForm {
+    const char* full;
+    const char* short_form;
+    bool response_class;  // RSP (always printed) rather than EVT (hidden at MMSG=1)
+};
+
+constexpr std::array<EventForm, 9> event_forms{{
+    {nullptr, "\r\n[0]\r\n", false},  // boot: the banner, built from the version
+    {"\r\n[CONNECT %x]\r\n", "\r\n[1]\r\n", false},
+    {"\r\n[DISCONNECT %x]\r\n", "\r\n[2]\r\n", true},
+    {"\r\n[Link-Up Event]\r\n", "\r\n[3]\r\n", true},
+    {"\r\n[Link-Down Event]\r\n", "\r\n[4]\r\n", true},
+    {"\r\n[Reset Event]\r\n", "\r\n[5]\r\n", true},
+    {"\r\n[TCP Send Error]\r\n", "\r\n[6]\r\n", true},
+    {"\r\n[P2P Fail Event]\r\n", "\r\n[7]\r\n", true},
+    {"\r\n[LISTEN %x]\r\n", "\r\n[8]\r\n", true},
+}};
+
+constexpr std::size_t join_info_digit = 9;
+constexpr std::size_t capture_keep = 1450;
+constexpr std::size_t capture_dots_until = 1459;
+
+}  // namespace
+
+Output::Output(SerialLink& link, const Profile& profile, std::string firmware_version)
+    : link_(link), profile_(profile), firmware_version_(std::move(firmware_version)) {}
+
+bool Output::visible(PrintClass print_class) const {
+    switch (print_class) {
+        case PrintClass::rsp:
+            return profile_.message_level >= 1;
+        case PrintClass::evt:
+            return profile_.message_level >= 2;
+        case PrintClass::dbg:
+            return profile_.message_level >= 3;
+    }
+    return false;
+}
+
+void Output::emit(std::string_view bytes, Sensitivity sensitivity, bool traced) {
+    if (bytes.empty()) return;
+    if (capture_) {
+        for (const char c : bytes) {
+            if (capture_->size() < capture_keep) {
+                capture_->push_back(c);
+            } else if (capture_->size() < capture_dots_until) {
+                capture_->push_back('.');
+            }
+        }
+        return;
+    }
+    if (traced && spdlog::should_log(spdlog::level::trace)) {
+        if (sensitivity == Sensitivity::secret) {
+            spdlog::trace("serial tx: <{} bytes, secret>", bytes.size());
+        } else {
+            spdlog::trace("serial tx: {}", hex_dump(bytes));
+        }
+    }
+    link_.write(bytes);
+}
+
+void Output::raw(std::string_view bytes) {
+    if (capture_) return;  // the Air command has no echo
+    emit(bytes);
+}
+
+void Output::echo(std::string_view bytes) {
+    if (capture_) return;
+    emit(bytes, Sensitivity::plain, false);
+}
+
+void Output::text(std::string_view bytes, Sensitivity sensitivity) {
+    if (visible(PrintClass::rsp)) emit(bytes, sensitivity);
+}
+
+void Output::line(std::string_view text_line, Sensitivity sensitivity) {
+    if (!visible(PrintClass::rsp)) return;
+    std::string bytes(text_line);
+    bytes += "\r\n";
+    emit(bytes, sensitivity);
+}
+
+void Output::result(ResultCode code) {
+    if (code == ResultCode::tcp_send_error) {
+        event(Event::tcp_send_error);
+        return;
+    }
+    if (visible(PrintClass::evt)) emit(result_text(code));
+}
+
+void Output::event(Event which, unsigned cid) {
+    const auto index = static_cast<std::size_t>(which);
+    const EventForm& form = event_forms[index];
+    if (!visible(form.response_class ? PrintClass::rsp : PrintClass::evt)) return;
+
+    std::string bytes;
+    switch (profile_.event_format[index]) {
+        case '1':
+            if (which == Event::boot) {
+                bytes = "WizFi250 Version " + firmware_version_ + " (WIZnet Co.Ltd)\r\n";
+            } else {
+                char buf[32];
+                std::snprintf(buf, sizeof buf, form.full, cid);
+                bytes = buf;
+            }
+            break;
+        case '2':
+            bytes = form.short_form;
+            break;
+        default:
+            return;
+    }
+
+    const std::chrono::milliseconds delay{profile_.event_delay_ms};
+    if (delay.count() > 0 && !capture_) link_.hold(delay);
+    emit(bytes);
+    if (delay.count() > 0 && !capture_) link_.hold(delay);
+}
+
+void Output::join_info(std::string_view text_line) {
+    if (!visible(PrintClass::evt) || profile_.event_format[join_info_digit] != '1') return;
+    std::string bytes(text_line);
+    bytes += "\r\n";
+    emit(bytes);
+}
+
+void Output::banner() {
+    event(Event::boot);
+}
+
+void Output::frame(unsigned cid, const Ipv4& peer_ip, std::uint16_t peer_port,
+                   std::string_view payload) {
+    const ReceiveFormat& form = profile_.receive_format;
+    // A character set to 0x00 is never written: the firmware builds these with %c.
+    const auto put = [](std::string& s, char c) {
+        if (c != '\0') s.push_back(c);
+    };
+    std::string bytes;
+    bytes.reserve(payload.size() + 40);
+    if (form.on(0)) put(bytes, form.start);
+    if (form.on(1)) {
+        char buf[16];
+        std::snprintf(buf, sizeof buf, "%x", cid);
+        bytes += buf;
+    }
+    // The delimiter stands at three fixed places whenever it is on.
+    if (form.on(2)) put(bytes, form.delim);
+    if (form.on(3)) bytes += peer_ip.to_string();
+    if (form.on(2)) put(bytes, form.delim);
+    if (form.on(4)) bytes += std::to_string(peer_port);
+    if (form.on(2)) put(bytes, form.delim);
+    if (form.on(5)) bytes += std::to_string(payload.size());
+    if (form.on(6)) put(bytes, form.end);
+    bytes += payload;
+    // Q3 fixed: only the trailer characters that are on (the firmware repeats the header when
+    // trailer 1 is off).
+    if (form.on(7)) put(bytes, form.trailer1);
+    if (form.on(8)) put(bytes, form.trailer2);
+    emit(bytes);
+}
+
+void Output::debug(std::string_view text_line) {
+    if (!visible(PrintClass::dbg)) return;
+    std::string bytes(text_line);
+    bytes += "\r\n";
+    emit(bytes);
+}
+
+void Output::begin_capture(std::size_t limit) {
+    capture_.emplace();
+    capture_limit_ = limit;
+}
+
+std::string Output::end_capture() {
+    std::string captured = capture_.value_or(std::string{});
+    capture_.reset();
+    if (captured.size() > capture_limit_) captured.resize(capture_limit_);
+    return captured;
+}
+
+bool Output::congested() const {
+    return link_.congested();
+}
+
+void Output::when_drained(std::function<void()> callback) {
+    link_.when_drained(std::move(callback));
+}
+
+}  // namespace wizfi250d

@@ -1,0 +1,101 @@
+#pragma once
+
+// The parts TCP clients and servers share: a plain or TLS stream, the receive loop with
+// backpressure, and ordered sends.
+
+#include <array>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <deque>
+#include <memory>
+
+#include "wizfi250d/net/socket.hpp"
+
+namespace wizfi250d {
+
+// A connected TCP stream, with or without TLS on top.
+class TcpStream {
+public:
+    using tcp = boost::asio::ip::tcp;
+    using tls_stream = boost::asio::ssl::stream<tcp::socket>;
+
+    explicit TcpStream(tcp::socket socket) : plain_(std::move(socket)) {}
+    TcpStream(tcp::socket socket, boost::asio::ssl::context& tls)
+        : tls_(std::make_unique<tls_stream>(std::move(socket), tls)) {}
+
+    tcp::socket& socket() { return tls_ ? tls_->next_layer() : *plain_; }
+    tls_stream* tls() { return tls_.get(); }
+
+    template <typename Buffer, typename Handler>
+    void async_read_some(const Buffer& buffer, Handler&& handler) {
+        if (tls_) {
+            tls_->async_read_some(buffer, std::forward<Handler>(handler));
+        } else {
+            plain_->async_read_some(buffer, std::forward<Handler>(handler));
+        }
+    }
+
+    template <typename Buffer, typename Handler>
+    void async_write(const Buffer& buffer, Handler&& handler) {
+        if (tls_) {
+            boost::asio::async_write(*tls_, buffer, std::forward<Handler>(handler));
+        } else {
+            boost::asio::async_write(*plain_, buffer, std::forward<Handler>(handler));
+        }
+    }
+
+    void close() {
+        boost::system::error_code ignored;
+        socket().shutdown(tcp::socket::shutdown_both, ignored);
+        socket().close(ignored);
+    }
+
+private:
+    std::optional<tcp::socket> plain_;
+    std::unique_ptr<tls_stream> tls_;
+};
+
+// Receiving, sending and losing a connection, for TcpClient and TcpServer.
+class TcpSocket : public Socket {
+public:
+    using Socket::Socket;
+
+    void send(std::string bytes, SendDone done) override;
+    std::optional<Endpoint> peer() const override;
+    std::uint16_t local_port() const override { return local_port_; }
+    bool connected() const override { return stream_ != nullptr && connected_; }
+
+protected:
+    // A TCP segment becomes at most one frame of this size (spec §3.3).
+    static constexpr std::size_t frame_size = 1460;
+
+    // The connection is up: remember it, report it and start receiving.
+    void connection_established(std::unique_ptr<TcpStream> stream);
+    // Ends the current connection (peer closed, error, or close()); no event.
+    void drop_connection();
+    // What happens after the peer closed or the connection failed.
+    virtual void connection_lost(const boost::system::error_code& ec) = 0;
+
+    std::unique_ptr<TcpStream> stream_;
+    std::uint16_t local_port_ = 0;
+    // Handlers from an earlier connection compare this and do nothing.
+    unsigned generation_ = 0;
+
+private:
+    struct PendingSend {
+        std::string bytes;
+        SendDone done;
+    };
+    void receive();
+    void write_next();
+
+    bool connected_ = false;
+    Endpoint peer_;
+    std::array<char, frame_size> buffer_{};
+    std::deque<PendingSend> sends_;
+    bool writing_ = false;
+};
+
+Endpoint to_endpoint(const boost::asio::ip::tcp::endpoint& endpoint);
+
+}  // namespace wizfi250d

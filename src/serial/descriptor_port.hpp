@@ -1,0 +1,36 @@
+#pragma once
+
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <utility>
+
+#include "unique_fd.hpp"
+#include "wizfi250d/serial/serial_port.hpp"
+
+namespace wizfi250d {
+
+// A serial front end whose bytes go in and out through one file descriptor: a TTY device or the
+// master side of a pseudo-terminal. Subclasses add the line settings and the name.
+class DescriptorPort : public SerialPort {
+public:
+    DescriptorPort(boost::asio::io_context& io, UniqueFd fd) : descriptor_(io, fd.release()) {}
+
+    void async_read_some(boost::asio::mutable_buffer buffer, Handler handler) override {
+        descriptor_.async_read_some(buffer, std::move(handler));
+    }
+    void async_write_some(boost::asio::const_buffer buffer, Handler handler) override {
+        descriptor_.async_write_some(buffer, std::move(handler));
+    }
+    void close() override {
+        boost::system::error_code ignored;
+        descriptor_.close(ignored);
+    }
+
+protected:
+    bool is_open() const { return descriptor_.is_open(); }
+    int fd() { return descriptor_.native_handle(); }
+
+private:
+    boost::asio::posix::stream_descriptor descriptor_;
+};
+
+}  // namespace wizfi250d

@@ -1,0 +1,281 @@
+#include "wizfi250d/serial/serial_link.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/error.hpp>
+#include <boost/asio/post.hpp>
+#include <utility>
+
+namespace wizfi250d {
+
+namespace {
+constexpr std::size_t read_buffer_size = 4096;
+
+bool is_abort(const boost::system::error_code& ec) {
+    return ec == boost::asio::error::operation_aborted;
+}
+}  // namespace
+
+SerialLink::SerialLink(boost::asio::io_context& io, SerialSpec spec)
+    : io_(io),
+      spec_(std::move(spec)),
+      retry_timer_(io),
+      hold_timer_(io),
+      read_buffer_(read_buffer_size) {}
+
+// The timers cancel their waits as they go; the handlers find alive_ gone.
+SerialLink::~SerialLink() {
+    close_port();
+}
+
+void SerialLink::start(const UartSettings& settings, InputHandler on_input, EndHandler on_end) {
+    settings_ = settings;
+    on_input_ = std::move(on_input);
+    on_end_ = std::move(on_end);
+    open_port();
+}
+
+void SerialLink::reopen(const UartSettings& settings) {
+    settings_ = settings;
+    if (!port_) {
+        // Waiting for the device to come back: try now, with the new settings.
+        if (spec_.kind != SerialSpec::Kind::stdio) {
+            retry_timer_.cancel();
+            open_port();
+        }
+        return;
+    }
+    if (spec_.kind == SerialSpec::Kind::device) {
+        spdlog::info("{}: reopening", port_->name());
+        close_port();
+        open_port();
+        return;
+    }
+    port_->apply(settings_);
+}
+
+void SerialLink::open_port() {
+    if (port_) return;
+    boost::system::error_code ec;
+    auto port = open_serial_port(io_, spec_, ec);
+    if (!port) {
+        if (spec_.kind == SerialSpec::Kind::stdio) {
+            spdlog::error("stdio: cannot use stdin and stdout: {}", ec.message());
+            end();
+            return;
+        }
+        // A device that is not there yet is normal (USB adapters, boot order): say so once.
+        if (ec.message() != last_open_error_) {
+            last_open_error_ = ec.message();
+            spdlog::warn("{}: cannot open ({}); trying again every {} ms", spec_.describe(),
+                         last_open_error_, retry_interval.count());
+        }
+        schedule_reopen();
+        return;
+    }
+    last_open_error_.clear();
+    port_ = std::move(port);
+    ++generation_;
+    spdlog::info("{}: open at {}", port_->name(), settings_.to_string());
+    port_->apply(settings_);
+    read_more();
+    write_more();
+}
+
+void SerialLink::close_port() {
+    if (!port_) return;
+    // Pending handlers run later with operation_aborted; reading_ and writing_ stay set until
+    // then, so the next port's first read or write cannot share the buffers with them.
+    port_->close();
+    port_.reset();
+}
+
+void SerialLink::schedule_reopen() {
+    retry_timer_.expires_after(retry_interval);
+    retry_timer_.async_wait(
+        [this, alive = std::weak_ptr<bool>(alive_)](const boost::system::error_code& ec) {
+            if (alive.expired() || ec) return;
+            open_port();
+        });
+}
+
+bool SerialLink::is_current(std::uint64_t generation) const {
+    return port_ && generation == generation_;
+}
+
+void SerialLink::read_more() {
+    if (!port_ || reading_ || delivering_ || input_paused_ || input_ended_ || held_input_ > 0)
+        return;
+    reading_ = true;
+    port_->async_read_some(boost::asio::buffer(read_buffer_),
+                           [this, alive = std::weak_ptr<bool>(alive_), generation = generation_](
+                               const boost::system::error_code& ec, std::size_t n) {
+                               if (alive.expired()) return;
+                               on_read(generation, ec, n);
+                           });
+}
+
+void SerialLink::on_read(std::uint64_t generation, const boost::system::error_code& ec,
+                         std::size_t n) {
+    reading_ = false;
+    held_input_ = n;
+    const std::weak_ptr<bool> alive = alive_;
+    deliver_held_input();
+    if (alive.expired()) return;
+    if (ec && !is_abort(ec) && is_current(generation)) {
+        lost(ec);
+        return;
+    }
+    read_more();
+}
+
+void SerialLink::deliver_held_input() {
+    if (input_paused_ || delivering_ || held_input_ == 0) return;
+    const std::size_t n = std::exchange(held_input_, 0);
+    // A copy: the handler may destroy this link, and with it on_input_.
+    const InputHandler deliver = on_input_;
+    if (!deliver) return;
+    const std::weak_ptr<bool> alive = alive_;
+    delivering_ = true;
+    deliver(std::string_view(read_buffer_.data(), n));
+    if (alive.expired()) return;
+    delivering_ = false;
+}
+
+void SerialLink::pause_input() {
+    input_paused_ = true;
+}
+
+void SerialLink::resume_input() {
+    if (!input_paused_) return;
+    input_paused_ = false;
+    if (held_input_ == 0) {
+        read_more();
+        return;
+    }
+    // Bytes that arrived during the pause go to the handler from the loop, not from inside
+    // the caller (which is often the consumer of that input).
+    boost::asio::post(io_, [this, alive = std::weak_ptr<bool>(alive_)] {
+        if (alive.expired()) return;
+        deliver_held_input();
+        if (alive.expired()) return;
+        read_more();
+    });
+}
+
+void SerialLink::write(std::string_view bytes) {
+    if (bytes.empty()) return;
+    // The front chunk's bytes may be in flight: they must not move, so append behind them.
+    if (queue_.empty() || (writing_ && queue_.size() == 1)) queue_.emplace_back();
+    queue_.back().bytes.append(bytes);
+    queued_bytes_ += bytes.size();
+    write_more();
+}
+
+void SerialLink::hold(std::chrono::milliseconds duration) {
+    if (duration.count() <= 0) return;
+    queue_.push_back(Chunk{{}, duration});
+    write_more();
+}
+
+void SerialLink::write_more() {
+    if (!port_ || writing_) return;
+    while (!queue_.empty() && queue_.front().hold.count() == 0 &&
+           front_offset_ == queue_.front().bytes.size()) {
+        queue_.pop_front();
+        front_offset_ = 0;
+    }
+    if (queue_.empty()) return;
+
+    Chunk& chunk = queue_.front();
+    writing_ = true;
+    if (chunk.hold.count() > 0) {
+        hold_timer_.expires_after(std::exchange(chunk.hold, std::chrono::milliseconds{0}));
+        hold_timer_.async_wait(
+            [this, alive = std::weak_ptr<bool>(alive_)](const boost::system::error_code& ec) {
+                if (alive.expired()) return;
+                writing_ = false;
+                if (!ec) write_more();
+            });
+        return;
+    }
+    port_->async_write_some(
+        boost::asio::buffer(chunk.bytes.data() + front_offset_, chunk.bytes.size() - front_offset_),
+        [this, alive = std::weak_ptr<bool>(alive_), generation = generation_](
+            const boost::system::error_code& ec, std::size_t n) {
+            if (alive.expired()) return;
+            on_written(generation, ec, n);
+        });
+}
+
+void SerialLink::on_written(std::uint64_t generation, const boost::system::error_code& ec,
+                            std::size_t n) {
+    writing_ = false;
+    // Bytes written by a port that has been closed since are on the wire all the same.
+    front_offset_ += n;
+    queued_bytes_ -= n;
+    const std::weak_ptr<bool> alive = alive_;
+    if (ec && !is_abort(ec) && is_current(generation)) {
+        lost(ec);
+        return;
+    }
+    notify_drained();
+    if (alive.expired()) return;
+    write_more();
+    end_if_flushed();
+}
+
+void SerialLink::when_drained(std::function<void()> callback) {
+    if (queued_bytes_ < low_water) {
+        callback();
+        return;
+    }
+    drain_waiters_.push_back(std::move(callback));
+}
+
+void SerialLink::notify_drained() {
+    if (queued_bytes_ >= low_water || drain_waiters_.empty()) return;
+    const auto waiters = std::exchange(drain_waiters_, {});
+    const std::weak_ptr<bool> alive = alive_;
+    for (const auto& waiter : waiters) {
+        waiter();
+        if (alive.expired()) return;
+    }
+}
+
+void SerialLink::lost(const boost::system::error_code& ec) {
+    if (spec_.kind == SerialSpec::Kind::stdio) {
+        if (ec == boost::asio::error::eof) {
+            // stdout may still take the answers to the last input (`printf 'AT\r' | ...`).
+            spdlog::info("stdio: end of input");
+            input_ended_ = true;
+            end_if_flushed();
+            return;
+        }
+        spdlog::warn("stdio: {}", ec.message());
+        close_port();
+        end();
+        return;
+    }
+    spdlog::warn("{}: {}; opening it again every {} ms", port_->name(), ec.message(),
+                 retry_interval.count());
+    close_port();
+    schedule_reopen();
+}
+
+void SerialLink::end_if_flushed() {
+    if (input_ended_ && queued_bytes_ == 0 && !writing_) {
+        close_port();
+        end();
+    }
+}
+
+void SerialLink::end() {
+    if (ended_) return;
+    ended_ = true;
+    // A copy: the handler may destroy this link.
+    const EndHandler handler = on_end_;
+    if (handler) handler();
+}
+
+}  // namespace wizfi250d
