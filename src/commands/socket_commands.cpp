@@ -1,10 +1,11 @@
-// S group commands (spec §2.3): the receive-header format and socket options, and, until the
-// socket layer exists, SCON/SMGMT/SSEND/SDATA as they answer on a module with no open socket and
-// no Wi-Fi link.
+// S group commands (spec §2.3): opening, listing, closing and sending on sockets, data mode, the
+// receive-header format and socket options.
 
 #include <algorithm>
 #include <array>
+#include <boost/asio/steady_timer.hpp>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,6 +14,7 @@
 #include "handlers.hpp"
 #include "wizfi250d/at/params.hpp"
 #include "wizfi250d/module/module.hpp"
+#include "wizfi250d/net/socket.hpp"
 #include "wizfi250d/profile/profile.hpp"
 #include "wizfi250d/profile/profile_text.hpp"
 
@@ -120,6 +122,127 @@ SocketService service_record(const SconRequest& request) {
     return record;
 }
 
+// USN with a remote end: the pair must not be an open socket's peer already.
+bool peer_in_use(Module& m, const SconRequest& request) {
+    if (request.role() != "US" || !request.remote_ip) return false;
+    for (const auto& socket : m.sockets().open_sockets()) {
+        const auto peer = socket->peer();
+        if (peer && peer->ip == *request.remote_ip && peer->port == request.remote_port)
+            return true;
+    }
+    return false;
+}
+
+SocketSpec socket_spec(const SconRequest& request, const std::string& domain_name) {
+    SocketSpec spec;
+    spec.kind = SocketKind::parse(request.socket_type).value();
+    spec.remote_ip = request.remote_ip.value_or(Ipv4{});
+    spec.remote_port = static_cast<std::uint16_t>(request.remote_port.value_or(0));
+    spec.local_port = static_cast<std::uint16_t>(request.local_port.value_or(0));
+    spec.data_mode = request.data_mode == 1;
+    // With a remote IP of 0.0.0.0 the module connects to the AT+SDNAME host instead (when the
+    // name is longer than 3 characters).
+    if (spec.kind.role == Role::client && spec.remote_ip.is_zero()) spec.host_name = domain_name;
+    return spec;
+}
+
+// One AT+SMGMT=? line: cid/TYPE/ip:port/local/datamode.
+std::string socket_line(const Socket& socket) {
+    const Endpoint peer = socket.peer().value_or(Endpoint{});
+    return std::to_string(socket.cid()) + "/" + socket.spec().kind.code() + "/" +
+           peer.ip.to_string() + ":" + std::to_string(peer.port) + "/" +
+           std::to_string(socket.local_port()) + "/" + (socket.spec().data_mode ? "1" : "0");
+}
+
+// The payload of one AT+SSEND: bytes are read raw from the serial line and sent in chunks of at
+// most 1400 bytes, each as soon as it is complete (spec §2.3 step 7). While two chunks are on
+// their way, serial input is held. The command ends with [OK], [ERROR] (timeout, UDP failure)
+// or [TCP Send Error].
+class PayloadSender : public std::enable_shared_from_this<PayloadSender> {
+public:
+    static constexpr std::size_t chunk_size = 1400;
+    static constexpr unsigned max_in_flight = 2;
+
+    static void start(Module& m, std::shared_ptr<Socket> socket, std::size_t size,
+                      std::chrono::milliseconds timeout) {
+        auto sender = std::shared_ptr<PayloadSender>(new PayloadSender(m, std::move(socket), size));
+        sender->timer_.expires_after(timeout);
+        sender->timer_.async_wait([sender](const boost::system::error_code& ec) {
+            if (!ec) sender->timed_out();
+        });
+        m.read_payload(size, [sender](std::string_view bytes) { sender->take(bytes); });
+    }
+
+private:
+    PayloadSender(Module& m, std::shared_ptr<Socket> socket, std::size_t size)
+        : module_(m), socket_(std::move(socket)), remaining_(size), timer_(m.io()) {}
+
+    void take(std::string_view bytes) {
+        remaining_ -= bytes.size();
+        while (!bytes.empty()) {
+            const std::size_t n = std::min(bytes.size(), chunk_size - chunk_.size());
+            chunk_.append(bytes.substr(0, n));
+            bytes.remove_prefix(n);
+            if (chunk_.size() == chunk_size || remaining_ == 0) send_chunk();
+        }
+        maybe_finish();
+    }
+
+    void send_chunk() {
+        if (chunk_.empty()) return;
+        ++in_flight_;
+        if (in_flight_ >= max_in_flight && !holding_) {
+            holding_ = true;
+            module_.hold_input();
+        }
+        socket_->send(
+            std::move(chunk_),
+            [self = shared_from_this()](const boost::system::error_code& ec) { self->sent(ec); });
+        chunk_.clear();
+    }
+
+    void sent(const boost::system::error_code& ec) {
+        --in_flight_;
+        if (ec) failed_ = true;
+        if (holding_ && in_flight_ < max_in_flight) {
+            holding_ = false;
+            module_.release_input();
+        }
+        maybe_finish();
+    }
+
+    void maybe_finish() {
+        if (done_ || remaining_ > 0 || in_flight_ > 0) return;
+        done_ = true;
+        timer_.cancel();
+        const bool tcp = socket_->spec().kind.transport == Transport::tcp;
+        module_.finish_command(!failed_ ? ResultCode::ok
+                               : tcp    ? ResultCode::tcp_send_error
+                                        : ResultCode::error);
+    }
+
+    void timed_out() {
+        if (done_ || remaining_ == 0) return;
+        // The bytes of the chunk in progress are dropped; what comes later is parsed as
+        // commands again (spec §2.3, a host hazard the module has).
+        done_ = true;
+        if (holding_) module_.release_input();
+        holding_ = false;
+        module_.cancel_payload();
+        module_.finish_command(ResultCode::error);
+    }
+
+    Module& module_;
+    std::shared_ptr<Socket> socket_;
+    std::size_t remaining_;
+    boost::asio::steady_timer timer_;
+    std::string chunk_;
+    unsigned in_flight_ = 0;
+    bool holding_ = false;
+    bool failed_ = false;
+    bool done_ = false;
+};
+
 }  // namespace
 
 ResultCode scon(Module& m, std::string_view args) {
@@ -130,37 +253,100 @@ ResultCode scon(Module& m, std::string_view args) {
     // Spec §2.3 processing order; it decides which error comes back.
     auto request = parse_scon(Params(args));
     if (!request) return ResultCode::invalid_input;
-    // Step 2 (a connected data-mode socket → Mode Status) cannot apply: no socket is open yet.
+    if (m.connected_data_socket()) return ResultCode::mode_status;
     if (request->opens_now() && !m.link_up()) return ResultCode::wifi_status;
-    if (!check_endpoints(*request)) return ResultCode::invalid_input;
+    if (!check_endpoints(*request) || peer_in_use(m, *request)) return ResultCode::invalid_input;
     m.profile().service = service_record(*request);
     if (!request->opens_now()) return ResultCode::ok;
-    // Steps 7-10 (data-mode and TLS rules, a free CID, the open itself) belong to the socket
-    // layer, which replaces this handler.
-    return ResultCode::error;
+
+    const SocketTable& sockets = m.sockets();
+    if (request->data_mode == 1 && sockets.count() > 0) return ResultCode::invalid_input;
+    const SocketSpec spec = socket_spec(*request, m.profile().domain_name);
+    // A TLS socket must be alone, and nothing may join one.
+    if ((spec.kind.tls && sockets.count() > 0) || sockets.any_tls())
+        return ResultCode::invalid_input;
+    if (!sockets.lowest_free()) return ResultCode::invalid_scid;
+    m.open_socket(spec);
+    return ResultCode::ok;
 }
 
 ResultCode smgmt(Module& m, std::string_view args) {
     if (is_query(args)) {
-        // No socket is open yet: the header only.
-        m.output().line("Number of Sockets : 0 (SCID/Mode/Remote/Local/DataMode)");
+        const auto open = m.sockets().open_sockets();
+        m.output().line("Number of Sockets : " + std::to_string(open.size()) +
+                        " (SCID/Mode/Remote/Local/DataMode)");
+        for (const auto& socket : open)
+            m.output().line(socket_line(*socket));
         return ResultCode::ok;
     }
     const Params params(args);
-    if (!params.present(0)) return ResultCode::ok;          // Q8: AT+SMGMT= does nothing
-    if (iequals(*params[0], "ALL")) return ResultCode::ok;  // nothing open to close
-    if (!parse_number(*params[0])) return ResultCode::invalid_scid;
-    return ResultCode::invalid_input;  // the CID is not open (and a CID >= 8 never is)
+    if (!params.present(0)) return ResultCode::ok;  // Q8: AT+SMGMT= does nothing
+    // The [DISCONNECT n] lines come before the [OK] (design: Event order).
+    if (iequals(*params[0], "ALL")) {
+        m.close_all_sockets();
+        return ResultCode::ok;
+    }
+    const auto cid = parse_number(*params[0]);
+    if (!cid) return ResultCode::invalid_scid;
+    if (*cid >= SocketTable::size || !m.sockets().at(*cid)) return ResultCode::invalid_input;
+    m.close_socket(*cid);
+    return ResultCode::ok;
 }
 
-ResultCode ssend(Module& /*m*/, std::string_view /*args*/) {
-    // No CID is open yet: a missing or non-numeric CID (step 1), a CID without a peer (step 3)
-    // and a closed CID (step 5) all give [ERROR: INVALID INPUT], before any prompt.
-    return ResultCode::invalid_input;
+ResultCode ssend(Module& m, std::string_view args) {
+    const Params params(args);
+    const auto cid = number_field(params, 0);
+    if (!cid || *cid >= SocketTable::size) return ResultCode::invalid_input;
+    const auto socket = m.sockets().at(*cid);
+
+    // The address fields count only for UDP, where a valid one overwrites the stored peer;
+    // anything else there (the mbed driver sends "(null)") is ignored.
+    std::optional<Ipv4> given_ip;
+    std::uint32_t given_port = 0;  // 0: none given
+    if (socket && socket->spec().kind.transport == Transport::udp) {
+        if (params.present(1)) given_ip = parse_ipv4(*params[1]);
+        given_port = number_field(params, 2).value_or(0);
+        if (!is_port(given_port)) given_port = 0;
+        if (given_ip || given_port != 0) {
+            Endpoint peer = socket->peer().value_or(Endpoint{});
+            if (given_ip) peer.ip = *given_ip;
+            if (given_port != 0) peer.port = static_cast<std::uint16_t>(given_port);
+            socket->set_peer(peer);
+        }
+    }
+    const auto peer = socket ? socket->peer() : std::nullopt;
+    if (!peer || peer->ip.is_zero() || peer->port == 0) return ResultCode::invalid_input;
+    const auto size = number_field(params, 3);
+    if (!size) return ResultCode::invalid_input;
+
+    std::string prompt = "[" + std::to_string(*cid) + ",";
+    if (given_ip) {
+        prompt += given_ip->to_string() + "," + std::to_string(given_port) + ",";
+    } else {
+        prompt += ",,";
+    }
+    prompt += std::to_string(*size);
+    // Spec Q19: the whole payload must arrive within 10 s + 1 ms per byte, unless given.
+    std::chrono::milliseconds timeout(std::uint64_t{*size} + 10000);
+    if (params.present(4)) {
+        const auto explicit_timeout = parse_number(*params[4]);
+        if (!explicit_timeout) {
+            // The module has printed the prompt up to here when it finds the bad field.
+            m.output().text(prompt);
+            return ResultCode::invalid_input;
+        }
+        prompt += "," + std::to_string(*explicit_timeout);
+        timeout = std::chrono::milliseconds(*explicit_timeout);
+    }
+    m.output().line(prompt + "]");
+    if (*size == 0) return ResultCode::ok;
+    PayloadSender::start(m, socket, *size, timeout);
+    return ResultCode::pending;
 }
 
-ResultCode sdata(Module& /*m*/, std::string_view /*args*/) {
-    return ResultCode::mode_status;  // no data-mode socket exists
+ResultCode sdata(Module& m, std::string_view /*args*/) {
+    // From the next byte on, the UART is the data path.
+    return m.resume_data_mode() ? ResultCode::ok : ResultCode::mode_status;
 }
 
 ResultCode sform(Module& m, std::string_view args) {

@@ -1,5 +1,4 @@
-// W group commands (spec §2.2): Wi-Fi settings, status and, until the Wi-Fi backend exists, the
-// answers of a module whose radio never brings a link up.
+// W group commands (spec §2.2): Wi-Fi settings, joining and leaving, and status.
 
 #include <algorithm>
 #include <array>
@@ -301,11 +300,22 @@ ResultCode wadns(Module& m, std::string_view args) {
 }
 
 ResultCode wstat(Module& m, std::string_view /*args*/) {
-    // The "nothing up" line (spec §2.2): the RSSI of a down link is 0. The STA/AP lines come
-    // with the Wi-Fi backend.
+    const RadioStatus radio = m.wifi().status();
+    const std::string mac = radio.mac.value_or(m.profile().mac).to_upper();
+    const std::string tail = mac + "/" + std::to_string(m.runtime().tx_power_dbm) + "/";
     m.output().line(wstat_header);
-    m.output().line("Down////" + m.profile().mac.to_upper() + "/" +
-                    std::to_string(m.runtime().tx_power_dbm) + "/0");
+    if (!m.link_up()) {
+        // Spec §2.2: the RSSI of a down link is 0.
+        m.output().line("Down////" + tail + "0");
+        return ResultCode::ok;
+    }
+    const LinkInfo& link = *m.link();
+    const bool station = m.profile().wifi_mode == WifiMode::station;
+    // The RSSI is printed without its sign.
+    const int rssi = station ? -radio.rssi_dbm : 0;
+    m.output().line(std::string(station ? "STA/" : "AP/") + link.ssid + "/" +
+                    link.address.to_string() + "/" + link.gateway.to_string() + "/" + tail +
+                    std::to_string(rssi < 0 ? -rssi : rssi));
     return ResultCode::ok;
 }
 
@@ -387,12 +397,22 @@ ResultCode wrfmode(Module& m, std::string_view args) {
 
 // Until the Wi-Fi backend exists: a module whose radio never brings a link up.
 
-ResultCode wjoin(Module& /*m*/, std::string_view /*args*/) {
-    return ResultCode::error;
+ResultCode wjoin(Module& m, std::string_view /*args*/) {
+    if (m.link_up()) {
+        m.output().line(m.profile().wifi_mode == WifiMode::station
+                            ? "Already Associated : Station Mode"
+                            : "Already Started : AP Mode");
+        return ResultCode::ok;
+    }
+    // The join lines and the Link-Up block come before the final code (spec §3.5).
+    m.join([&m](bool up) { m.finish_command(up ? ResultCode::ok : ResultCode::error); });
+    return ResultCode::pending;
 }
 
-ResultCode wleave(Module& /*m*/, std::string_view /*args*/) {
-    return ResultCode::ok;  // nothing is up
+ResultCode wleave(Module& m, std::string_view /*args*/) {
+    // Every [DISCONNECT n] and the [Link-Down Event] come before the [OK].
+    m.leave();
+    return ResultCode::ok;
 }
 
 ResultCode wscan(Module& /*m*/, std::string_view args) {

@@ -234,9 +234,14 @@ void Module::run_line(const std::string& line) {
         output_.result(ResultCode::invalid_input);
         return;
     }
+    in_handler_ = true;
+    finished_in_handler_ = false;
     const ResultCode code = row->handler(*this, rest.substr(row->name.size()));
+    in_handler_ = false;
     if (code == ResultCode::pending) {
-        if (state_ == ModuleState::command) set_state(ModuleState::busy, row->name);
+        // A "pending" command may have finished before its handler returned.
+        if (!finished_in_handler_ && state_ == ModuleState::command)
+            set_state(ModuleState::busy, row->name);
         return;
     }
     if (code != ResultCode::none) output_.result(code);
@@ -244,6 +249,10 @@ void Module::run_line(const std::string& line) {
 
 void Module::finish_command(ResultCode code) {
     if (code != ResultCode::none && code != ResultCode::pending) output_.result(code);
+    if (in_handler_) {
+        finished_in_handler_ = true;
+        return;
+    }
     if (state_ == ModuleState::busy || state_ == ModuleState::payload) {
         payload_consumer_ = nullptr;
         payload_remaining_ = 0;

@@ -155,6 +155,8 @@ private:
     std::size_t pending_offset_ = 0;
     std::string echo_;
     bool input_held_ = false;
+    bool in_handler_ = false;
+    bool finished_in_handler_ = false;
     bool draining_scheduled_ = false;
 
     std::size_t payload_remaining_ = 0;
