@@ -68,7 +68,7 @@ int main(int argc, char** argv) {
 
     boost::asio::io_context io;
     SerialLink link(io, settings->serial);
-    Module module(io, *settings, link, make_host_backend(settings->interface), nullptr);
+    Module module(io, *settings, link, make_host_backend(settings->interface));
 
     boost::asio::signal_set stop_signals(io, SIGINT, SIGTERM);
     stop_signals.async_wait([&](const boost::system::error_code& ec, int signal_number) {

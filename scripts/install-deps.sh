@@ -11,6 +11,7 @@ build_packages=(
 test_packages=(
   googletest libgtest-dev libgmock-dev
   socat openssl iproute2
+  wpasupplicant hostapd
 )
 
 packages=("${build_packages[@]}")

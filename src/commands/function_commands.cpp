@@ -1,9 +1,11 @@
-// F group and MQTT commands (spec §2.5, §2.6): socket options, GPIO and web-server settings,
-// and, until networking exists, PING/DNS/MQTT as they answer on a module with no Wi-Fi link.
+// F group and MQTT commands (spec §2.5, §2.6): ping and DNS, socket options, GPIO and
+// web-server settings; MQTT as it answers on a module whose MQTT client never connects.
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <limits>
 #include <optional>
 #include <string>
@@ -13,6 +15,8 @@
 #include "handlers.hpp"
 #include "wizfi250d/at/params.hpp"
 #include "wizfi250d/module/module.hpp"
+#include "wizfi250d/net/name_lookup.hpp"
+#include "wizfi250d/net/pinger.hpp"
 #include "wizfi250d/profile/profile.hpp"
 #include "wizfi250d/profile/profile_text.hpp"
 
@@ -180,18 +184,54 @@ ResultCode fgetadc(Module& /*m*/, std::string_view /*args*/) {
 ResultCode fping(Module& m, std::string_view args) {
     const Params params(args);
     const auto count = number_in_range(params, 0, 0, max_ping_count);
-    if (!count || !params.present(1) || !parse_ipv4(*params[1])) return ResultCode::invalid_input;
-    // [OK] even when every ping failed.
-    for (std::uint32_t i = 0; i < *count; ++i)
-        m.output().line(ping_failure);
-    return ResultCode::ok;
+    const auto target = params.present(1) ? parse_ipv4(*params[1]) : std::nullopt;
+    if (!count || !target) return ResultCode::invalid_input;
+    if (!m.link_up()) {
+        // No link: wiced_ping fails its link check at once, for every echo request; [OK] even
+        // when every ping failed.
+        for (std::uint32_t i = 0; i < *count; ++i)
+            m.output().line(ping_failure);
+        return ResultCode::ok;
+    }
+    if (*count == 0) return ResultCode::ok;
+    // 900 ms per ping, one after another; each line is printed as its ping ends.
+    Pinger::create(m.io())->run(
+        *target, *count,
+        [&m](const PingResult& result) {
+            switch (result.outcome) {
+                case PingOutcome::reply: {
+                    std::array<char, 32> text{};
+                    std::snprintf(text.data(), text.size(), "Ping Reply : %3lu ms",
+                                  static_cast<unsigned long>(result.elapsed.count()));
+                    m.output().line(text.data());
+                    break;
+                }
+                case PingOutcome::timeout:
+                    m.output().line("Ping timeout");
+                    break;
+                case PingOutcome::error:
+                    m.output().line(ping_failure);
+                    break;
+            }
+        },
+        [&m] { m.finish_command(ResultCode::ok); });
+    return ResultCode::pending;
 }
 
-ResultCode fdns(Module& /*m*/, std::string_view args) {
+ResultCode fdns(Module& m, std::string_view args) {
     const Params params(args);
     // The timeout must be a number; its range is not checked (spec §2.5).
-    if (!params.present(0) || !number_field(params, 1)) return ResultCode::invalid_input;
-    return ResultCode::error;  // no link: the lookup fails
+    const auto timeout = number_field(params, 1);
+    if (!params.present(0) || !timeout) return ResultCode::invalid_input;
+    // wiced_hostname_lookup checks the station link first, even for a dotted quad.
+    if (!m.link_up()) return ResultCode::error;
+    // Any timeout is used as given: 0 fails every name that needs a query, as in the firmware.
+    make_system_name_lookup(m.io())->lookup(
+        *params[0], std::chrono::milliseconds(*timeout), [&m](std::optional<Ipv4> address) {
+            if (address) m.output().line(address->to_string());
+            m.finish_command(address ? ResultCode::ok : ResultCode::error);
+        });
+    return ResultCode::pending;
 }
 
 ResultCode mqttset(Module& m, std::string_view args) {

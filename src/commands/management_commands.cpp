@@ -6,6 +6,11 @@
 #include <cstdio>
 #include <string>
 
+#include <spdlog/spdlog.h>
+
+#include <cctype>
+#include <memory>
+
 #include "handlers.hpp"
 #include "wizfi250d/at/params.hpp"
 #include "wizfi250d/module/module.hpp"
@@ -57,6 +62,23 @@ constexpr std::array<std::string_view, 7> customer_codes{"WIZNET", "SHINHEUNG", 
                                                          "COWAYA", "COWAYB",    "ENCORED"};
 
 constexpr std::size_t help_name_width = 15;
+
+// AT+MCERT=W takes less than this many bytes.
+constexpr std::uint32_t max_certificate_length = 4096;
+
+// AT+MCERT's type letter: Certificate, Key, Root CA (case-insensitive).
+std::optional<CertificateKind> certificate_kind(char letter) {
+    switch (std::toupper(static_cast<unsigned char>(letter))) {
+        case 'C':
+            return CertificateKind::certificate;
+        case 'K':
+            return CertificateKind::key;
+        case 'R':
+            return CertificateKind::root_ca;
+        default:
+            return std::nullopt;
+    }
+}
 
 struct ParityName {
     char letter;
@@ -200,11 +222,50 @@ ResultCode mtxp(Module& m, std::string_view args) {
     return ResultCode::ok;
 }
 
-ResultCode mcert(Module& /*m*/, std::string_view args) {
+ResultCode mcert(Module& m, std::string_view args) {
     const Params params(args);
-    if (!params.present(0) || !params.present(1)) return ResultCode::invalid_input;
-    // No certificate store yet: the module answers as for a failed read or write.
-    return ResultCode::error;
+    if (!params.present(0) || !params.present(1) || params[0]->size() != 1 ||
+        params[1]->size() != 1)
+        return ResultCode::invalid_input;
+    const char action = static_cast<char>(std::toupper(static_cast<unsigned char>((*params[0])[0])));
+    const auto kind = certificate_kind((*params[1])[0]);
+    if (!kind) return ResultCode::invalid_input;
+    CertificateStore& store = m.certificates();
+    std::string error;
+    switch (action) {
+        case 'R': {
+            // Q13 fixed: R,R prints the root CA (the firmware prints the key).
+            const auto pem = store.read(*kind);
+            if (!pem) return ResultCode::error;
+            m.output().line(*pem, Sensitivity::secret);
+            return ResultCode::ok;
+        }
+        case 'W': {
+            const auto length = params.present(2) ? parse_number(*params[2]) : std::nullopt;
+            if (!length || *length == 0 || *length >= max_certificate_length)
+                return ResultCode::invalid_input;
+            // Exactly `length` raw bytes follow: no echo, no prompt and no timeout.
+            auto pem = std::make_shared<std::string>();
+            m.read_payload(*length, [&m, pem, kind = *kind, length = *length](
+                                        std::string_view bytes) {
+                pem->append(bytes);
+                if (pem->size() < length) return;
+                std::string write_error;
+                const bool stored = m.certificates().write(kind, *pem, write_error);
+                if (!stored) spdlog::warn("AT+MCERT: {}", write_error);
+                m.finish_command(stored ? ResultCode::ok : ResultCode::error);
+            });
+            return ResultCode::pending;
+        }
+        case 'D':
+            if (!store.remove(*kind, error)) {
+                spdlog::warn("AT+MCERT: {}", error);
+                return ResultCode::error;
+            }
+            return ResultCode::ok;
+        default:
+            return ResultCode::invalid_input;
+    }
 }
 
 ResultCode mcwui(Module& m, std::string_view args) {

@@ -14,6 +14,7 @@
 #include "handlers.hpp"
 #include "wizfi250d/at/params.hpp"
 #include "wizfi250d/module/module.hpp"
+#include "wizfi250d/module/service.hpp"
 #include "wizfi250d/net/socket.hpp"
 #include "wizfi250d/profile/profile.hpp"
 #include "wizfi250d/profile/profile_text.hpp"
@@ -97,7 +98,10 @@ bool check_endpoints(SconRequest& request) {
     if (role == "US") {
         // The remote end is optional, but a port needs a valid IP and an IP needs a port. (With
         // sockets, the pair must also differ from every open socket's peer.)
+        // A blank IP does not parse and a blank port reads as 0: both mean "no remote end", as
+        // in the example page's AT+SCON=O,USN, , ,5000,1.
         if (!local_port_ok) return false;
+        if (request.remote_port == 0u) request.remote_port.reset();
         if (request.remote_port && (!request.remote_ip || !is_port(*request.remote_port)))
             return false;
         return !request.remote_ip || request.remote_port.has_value();
@@ -131,19 +135,6 @@ bool peer_in_use(Module& m, const SconRequest& request) {
             return true;
     }
     return false;
-}
-
-SocketSpec socket_spec(const SconRequest& request, const std::string& domain_name) {
-    SocketSpec spec;
-    spec.kind = SocketKind::parse(request.socket_type).value();
-    spec.remote_ip = request.remote_ip.value_or(Ipv4{});
-    spec.remote_port = static_cast<std::uint16_t>(request.remote_port.value_or(0));
-    spec.local_port = static_cast<std::uint16_t>(request.local_port.value_or(0));
-    spec.data_mode = request.data_mode == 1;
-    // With a remote IP of 0.0.0.0 the module connects to the AT+SDNAME host instead (when the
-    // name is longer than 3 characters).
-    if (spec.kind.role == Role::client && spec.remote_ip.is_zero()) spec.host_name = domain_name;
-    return spec;
 }
 
 // One AT+SMGMT=? line: cid/TYPE/ip:port/local/datamode.
@@ -261,7 +252,7 @@ ResultCode scon(Module& m, std::string_view args) {
 
     const SocketTable& sockets = m.sockets();
     if (request->data_mode == 1 && sockets.count() > 0) return ResultCode::invalid_input;
-    const SocketSpec spec = socket_spec(*request, m.profile().domain_name);
+    const SocketSpec spec = *socket_spec_for(m.profile().service, m.profile().domain_name);
     // A TLS socket must be alone, and nothing may join one.
     if ((spec.kind.tls && sockets.count() > 0) || sockets.any_tls())
         return ResultCode::invalid_input;

@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "command_support.hpp"
 #include "handlers.hpp"
@@ -24,6 +26,14 @@ constexpr std::uint32_t max_channel = 14;
 // WSET in AP mode without a channel (spec §2.2); STA without a channel means "any" (0).
 constexpr unsigned ap_default_channel = 6;
 constexpr std::size_t max_wps_pin_length = 8;
+
+// AT+WSCAN (spec §2.2): the header names 8 columns, the lines have 9 (the BSS type is not
+// named). Through the Air-command channel: the short form.
+constexpr std::string_view wscan_header =
+    "Index/SSID/BSSID/RSSI(-dBm)/MaxDataRate(Mbps)/Security/RadioBand(GHz)/Channel";
+constexpr std::string_view wscan_short_header = "Index/SSID/RSSI(-dBm)/Security/Channel";
+constexpr std::uint32_t min_dwell_ms = 50;
+constexpr std::uint32_t max_dwell_ms = 1000;
 
 constexpr std::string_view wstat_header = "IF/SSID/IP-Addr/Gateway/MAC/TxPower(dBm)/RSSI(-dBm)";
 constexpr std::string_view unset_bssid = "00:00:00:00:00:00";
@@ -139,6 +149,40 @@ std::optional<std::array<std::optional<Ipv4>, N>> address_fields(const Params& p
 ResultCode stored_and_actual(Module& m, unsigned value) {
     m.output().line(std::to_string(value) + "(" + std::to_string(value) + ")");
     return ResultCode::ok;
+}
+
+// "001", "2.4", "72.2": the firmware's %03d, band text and %.1f.
+std::string scan_index(unsigned index) {
+    char text[16];
+    std::snprintf(text, sizeof text, "%03u", index);
+    return text;
+}
+
+std::string one_decimal(double value) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f", value);
+    return text;
+}
+
+std::string band_text(double band_ghz) {
+    if (band_ghz > 2.3 && band_ghz < 2.5) return "2.4";
+    char text[16];
+    std::snprintf(text, sizeof text, "%g", band_ghz);
+    return text;
+}
+
+// 001/<ssid>/<BSSID>/<rssi>/<rate>/<Infra|Adhoc>/<security>/<band>/<channel>
+std::string wscan_line(unsigned index, const ScanResult& r) {
+    return scan_index(index) + "/" + r.ssid + "/" + r.bssid.to_upper() + "/" +
+           std::to_string(r.rssi_dbm) + "/" + one_decimal(r.max_rate_mbps) + "/" +
+           (r.infrastructure ? "Infra" : "Adhoc") + "/" + r.security + "/" +
+           band_text(r.band_ghz) + "/" + std::to_string(r.channel);
+}
+
+// 001/<ssid>/<rssi>/<security>/<channel>
+std::string wscan_short_line(unsigned index, const ScanResult& r) {
+    return scan_index(index) + "/" + r.ssid + "/" + std::to_string(r.rssi_dbm) + "/" + r.security +
+           "/" + std::to_string(r.channel);
 }
 
 // AT+WSET=? (spec §2.2): the current mode's SSID and channel, and always the STA BSSID,
@@ -415,23 +459,50 @@ ResultCode wleave(Module& m, std::string_view /*args*/) {
     return ResultCode::ok;
 }
 
-ResultCode wscan(Module& /*m*/, std::string_view args) {
+ResultCode wscan(Module& m, std::string_view args) {
     // The row is "+WSCAN" without '=': the handler reads its own '=' (spec §1.4). The SSID
     // filter is skipped for "=", "=?" and any one-character first field, as in the firmware.
     const Params params(args);
+    ScanFilter filter;
     if (params.present(0)) {
         const std::string& first = *params[0];
         if (first.size() > 1 && first[1] != '?') {
             if (first.front() != '=' || first.size() - 1 > max_ssid_length)
                 return ResultCode::invalid_input;
+            filter.ssid = first.substr(1);
         }
     }
-    if (params.present(1) && !parse_mac(*params[1])) return ResultCode::invalid_input;
-    if (params.present(2) && !number_in_range(params, 2, 1, max_channel))
-        return ResultCode::invalid_input;
-    if (params.present(3) && !number_in_range(params, 3, 50, 1000))  // dwell time, ms
-        return ResultCode::invalid_input;
-    return ResultCode::error;  // the scan cannot start without a radio
+    if (params.present(1)) {
+        const auto bssid = parse_mac(*params[1]);
+        if (!bssid) return ResultCode::invalid_input;
+        filter.bssid = bssid;
+    }
+    if (params.present(2)) {
+        const auto channel = number_in_range(params, 2, 1, max_channel);
+        if (!channel) return ResultCode::invalid_input;
+        filter.channel = *channel;
+    }
+    if (params.present(3)) {
+        const auto dwell = number_in_range(params, 3, min_dwell_ms, max_dwell_ms);
+        if (!dwell) return ResultCode::invalid_input;
+        filter.dwell_ms = *dwell;
+    }
+    // Through the Air-command channel (spec §6) the lines are shorter.
+    const bool air_command = m.output().capturing();
+    m.wifi().scan(filter, [&m, air_command](std::optional<std::vector<ScanResult>> results) {
+        if (!results) {  // the scan could not start
+            m.finish_command(ResultCode::error);
+            return;
+        }
+        m.output().line(air_command ? wscan_short_header : wscan_header);
+        unsigned index = 0;
+        for (const ScanResult& result : *results) {
+            m.output().line(air_command ? wscan_short_line(++index, result)
+                                        : wscan_line(++index, result));
+        }
+        m.finish_command(ResultCode::ok);
+    });
+    return ResultCode::pending;
 }
 
 ResultCode wwps(Module& m, std::string_view args) {
@@ -442,7 +513,26 @@ ResultCode wwps(Module& m, std::string_view args) {
     // Q17 fixed: PIN mode without a PIN is invalid input (the firmware crashes).
     if (*mode == 1 && (!params.present(1) || params[1]->size() > max_wps_pin_length))
         return ResultCode::invalid_input;
-    return ResultCode::error;  // WPS fails without a radio
+    const std::string pin = *mode == 1 ? *params[1] : std::string{};
+    m.wifi().wps(pin, [&m](std::optional<WifiNetwork> received) {
+        if (!received) {
+            m.finish_command(ResultCode::error);
+            return;
+        }
+        // Spec §2.2: the credentials go to flash as the STA settings, the mode becomes STA, and
+        // RAM is reloaded from flash (unsaved RAM changes are lost). No join.
+        write_through(m, [&received](Profile& p) {
+            p.station.ssid = received->ssid;
+            p.station.bssid.clear();
+            p.station.channel = 0;
+            p.station.security = received->security;
+            p.station.key = received->key;
+            p.wifi_mode = WifiMode::station;
+        });
+        m.load_profile();
+        m.finish_command(ResultCode::ok);
+    });
+    return ResultCode::pending;
 }
 
 ResultCode wp2p(Module& /*m*/, std::string_view /*args*/) {

@@ -80,6 +80,24 @@ const std::vector<ConfigKey>& config_keys() {
              s.wpa_ctrl_dir = std::string(v);
              return std::string{};
          }},
+        {"wpa_eap_method",
+         [](std::string_view v, DaemonSettings& s, std::string&) {
+             // An EAP method name as wpa_supplicant spells it (upper case), or empty.
+             std::string method;
+             for (const char c : v) {
+                 const bool allowed = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                                      (c >= '0' && c <= '9') || c == '-';
+                 if (!allowed) return std::string("expected an EAP method such as MD5, PEAP, TTLS");
+                 method += c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
+             }
+             s.wpa_eap_method = method;
+             return std::string{};
+         }},
+        {"wpa_eap_identity",
+         [](std::string_view v, DaemonSettings& s, std::string&) {
+             s.wpa_eap_identity = std::string(v);
+             return std::string{};
+         }},
         {"log_level",
          [](std::string_view v, DaemonSettings&, std::string& level) {
              if (!valid_log_level(v)) return std::string("expected trace|debug|info|warn|error");
@@ -101,6 +119,30 @@ const std::vector<ConfigKey>& config_keys() {
              const auto flag = parse_yes_no(v);
              if (!flag) return std::string("expected yes or no");
              s.wset_binary_ssid = *flag;
+             return std::string{};
+         }},
+        {"tls_trust",
+         [](std::string_view v, DaemonSettings& s, std::string&) {
+             if (v == "module") {
+                 s.tls.trust = TlsOptions::Trust::module;
+             } else if (v == "system") {
+                 s.tls.trust = TlsOptions::Trust::system;
+             } else {
+                 return std::string("expected module or system");
+             }
+             return std::string{};
+         }},
+        {"tls_check_host_name",
+         [](std::string_view v, DaemonSettings& s, std::string&) {
+             const auto flag = parse_yes_no(v);
+             if (!flag) return std::string("expected yes or no");
+             s.tls.check_host_name = *flag;
+             return std::string{};
+         }},
+        {"data_flush",
+         [](std::string_view v, DaemonSettings& s, std::string&) {
+             if (v != "timer" && v != "immediate") return std::string("expected timer or immediate");
+             s.flush_when_idle = v == "immediate";
              return std::string{};
          }},
         {"reboot_delay_ms",

@@ -8,6 +8,7 @@
 
 #include "wizfi250d/at/params.hpp"
 #include "wizfi250d/module/secret_mask.hpp"
+#include "wizfi250d/module/service.hpp"
 #include "wizfi250d/serial/serial_link.hpp"
 #include "wizfi250d/util/hex.hpp"
 
@@ -40,14 +41,16 @@ std::string_view state_name(ModuleState state) {
 }
 
 Module::Module(boost::asio::io_context& io, DaemonSettings settings, SerialLink& link,
-               std::unique_ptr<WifiBackend> wifi, TlsContexts* tls)
+               std::unique_ptr<WifiBackend> wifi)
     : io_(io),
       settings_(std::move(settings)),
       serial_(link),
       output_(link, images_.ram, settings_.firmware_version),
       commands_(CommandTable::standard(settings_.wset_binary_ssid)),
+      certificates_(settings_.state_dir + "/certs"),
+      tls_(certificates_, settings_.tls),
       wifi_(std::move(wifi)),
-      socket_context_{io, *this, tls},
+      socket_context_{io, *this, &tls_},
       data_pump_(io, DataPump::Callbacks{
                          [this](std::string packet, std::function<void(bool)> done) {
                              send_data_packet(std::move(packet), std::move(done));
@@ -56,6 +59,7 @@ Module::Module(boost::asio::io_context& io, DaemonSettings settings, SerialLink&
                          [this] { hold_input(); },
                          [this] { release_input(); },
                      }),
+      housekeeping_timer_(io),
       reboot_timer_(io),
       sleep_timer_(io) {
     wifi_->on_link_lost([this] { link_lost(); });
@@ -82,11 +86,19 @@ void Module::boot(bool reopen_serial) {
     data_pump_.set_timing(timing);
     if (reopen_serial) serial_.reopen(images_.ram.uart);
     output_.banner();
+    const auto now = std::chrono::steady_clock::now();
+    last_service_try_ = last_socket_data_ = no_socket_since_ = now;
+    if (is_service(images_.ram.service)) {
+        boot_join();
+        return;
+    }
     set_state(ModuleState::command, "boot done");
     process_input();
 }
 
 void Module::reboot(bool close_first) {
+    // A command still running (a watchdog reset during FPING, say) must not end on the new boot.
+    if (state_ == ModuleState::busy || state_ == ModuleState::payload) ++stale_finishes_;
     set_state(ModuleState::rebooting, close_first ? "reset" : "save and reset");
     pending_input_.clear();
     pending_offset_ = 0;
@@ -204,6 +216,14 @@ void Module::process_command_bytes() {
     flush_echo();
 }
 
+bool Module::take_escape() {
+    constexpr char escape = '\x1b';
+    const auto at = pending_input_.find(escape, pending_offset_);
+    if (at == std::string::npos) return false;
+    pending_input_.erase(at, 1);
+    return true;
+}
+
 void Module::flush_echo() {
     if (echo_.empty()) return;
     output_.echo(echo_);
@@ -248,6 +268,10 @@ void Module::run_line(const std::string& line) {
 }
 
 void Module::finish_command(ResultCode code) {
+    if (stale_finishes_ > 0 && !in_handler_) {
+        --stale_finishes_;
+        return;
+    }
     if (code != ResultCode::none && code != ResultCode::pending) output_.result(code);
     if (in_handler_) {
         finished_in_handler_ = true;

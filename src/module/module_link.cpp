@@ -1,5 +1,6 @@
 // The module's side of the Wi-Fi link: WJOIN's output, link-up and link-down events.
 
+#include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
 #include "wizfi250d/module/module.hpp"
@@ -7,7 +8,8 @@
 namespace wizfi250d {
 
 void Module::join(std::function<void(bool up)> done) {
-    JoinReporter reporter{[this](std::string_view line) { output_.join_info(line); }};
+    JoinReporter reporter{[this](std::string_view line) { output_.join_info(line); },
+                          [this] { return take_escape(); }};
     wifi_->join(images_.ram, reporter,
                 [this, done = std::move(done)](std::optional<LinkInfo> link) {
                     if (!link) {
@@ -19,6 +21,8 @@ void Module::join(std::function<void(bool up)> done) {
                     output_.join_info("  IP Addr    : " + wifi_link_->address.to_string());
                     output_.join_info("  Gateway    : " + wifi_link_->gateway.to_string());
                     done(true);
+                    // After the command's [OK]: the service socket (spec §2.2 WJOIN).
+                    boost::asio::post(io_, [this] { run_service_check(); });
                 });
 }
 

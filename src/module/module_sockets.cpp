@@ -8,8 +8,12 @@
 
 namespace wizfi250d {
 
-unsigned Module::open_socket(const SocketSpec& spec) {
+unsigned Module::open_socket(const SocketSpec& requested) {
     const unsigned cid = sockets_.lowest_free().value();
+    SocketSpec spec = requested;
+    spec.multi_accept = spec.kind.transport == Transport::tcp && spec.kind.role == Role::server &&
+                        images_.ram.socket_option(9) == 1;
+    if (spec.multi_accept) multi_accept_listener_ = spec;
     auto socket = make_socket(cid, spec, socket_context_);
     sockets_.place(socket);
     if (spec.data_mode) {
@@ -25,12 +29,48 @@ unsigned Module::open_socket(const SocketSpec& spec) {
 }
 
 void Module::close_socket(unsigned cid) {
-    if (const auto socket = sockets_.at(cid)) socket->close();
+    const auto socket = sockets_.at(cid);
+    if (!socket) return;
+    // Closing a multi-accept listener ends the service for good.
+    if (socket->spec().multi_accept && !socket->connected()) multi_accept_listener_.reset();
+    socket->close();
 }
 
 void Module::close_all_sockets() {
-    for (const auto& socket : sockets_.open_sockets())
-        socket->close();
+    multi_accept_listener_.reset();
+    for (const auto& socket : sockets_.open_sockets()) socket->close();
+}
+
+void Module::schedule_housekeeping() {
+    housekeeping_timer_.expires_after(std::chrono::seconds(1));
+    housekeeping_timer_.async_wait([this](const boost::system::error_code& ec) {
+        if (ec) return;
+        housekeeping();
+        schedule_housekeeping();
+    });
+}
+
+void Module::housekeeping() {
+    if (state_ == ModuleState::rebooting) return;
+    check_recovery_options(std::chrono::steady_clock::now());
+    if (state_ == ModuleState::rebooting) return;
+    const std::chrono::seconds idle_limit(images_.ram.socket_option(5));
+    const auto now = std::chrono::steady_clock::now();
+    bool listening = false;
+    for (const auto& socket : sockets_.open_sockets()) {
+        const bool tcp = socket->spec().kind.transport == Transport::tcp;
+        if (idle_limit.count() > 0 && tcp && socket->connected() &&
+            now - socket->last_activity() >= idle_limit) {
+            spdlog::info("socket {}: idle for {} s, disconnecting", socket->cid(),
+                         idle_limit.count());
+            socket->drop_idle_peer();
+        }
+        if (multi_accept_listener_ && socket->spec().multi_accept && !socket->connected())
+            listening = true;
+    }
+    // Multi-accept: the next listener comes up on the lowest free CID once one is free.
+    if (multi_accept_listener_ && !listening && sockets_.lowest_free() && link_up())
+        open_socket(*multi_accept_listener_);
 }
 
 std::optional<unsigned> Module::connected_data_socket() const {
@@ -92,6 +132,10 @@ void Module::socket_connected(Socket& socket) {
         if (resume_data_on_connect_ && state_ == ModuleState::command) start_data_mode();
     }
     output_.event(Event::connect, cid);
+    // Multi-accept: a new listener right away rather than at the next housekeeping tick.
+    if (socket.spec().multi_accept && sockets_.lowest_free()) {
+        boost::asio::post(io_, [this] { housekeeping(); });
+    }
 }
 
 void Module::socket_closed(Socket& socket, bool relistening) {
@@ -112,11 +156,15 @@ void Module::socket_closed(Socket& socket, bool relistening) {
             data_socket_.reset();
         }
     }
-    if (!relistening) sockets_.release(cid);
+    if (!relistening) {
+        sockets_.release(cid);
+        if (sockets_.count() == 0) no_socket_since_ = std::chrono::steady_clock::now();
+    }
     if (!quiet_socket_events_) output_.event(Event::disconnect, cid);
 }
 
 void Module::socket_received(Socket& socket, const Endpoint& from, std::string_view bytes) {
+    last_socket_data_ = std::chrono::steady_clock::now();
     if (state_ == ModuleState::data && data_socket_ == socket.cid()) {
         output_.raw(bytes);
         return;

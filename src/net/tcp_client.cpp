@@ -110,7 +110,7 @@ private:
                 if (done_) return;
                 if (ec) {
                     spdlog::warn("socket {}: TLS handshake with {} failed: {}", cid(),
-                                 spec().remote_ip.to_string(), describe_tls_error(ec));
+                                 spec().remote_ip.to_string(), describe_tls_error(ec, *pending_->tls()));
                     finish(ec);
                     return;
                 }

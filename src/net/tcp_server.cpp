@@ -65,7 +65,7 @@ private:
                 return;
             }
             if (!spec().kind.tls) {
-                connection_established(std::make_unique<TcpStream>(std::move(socket)));
+                accepted(std::make_unique<TcpStream>(std::move(socket)));
                 return;
             }
             handshake(std::move(socket));
@@ -94,17 +94,36 @@ private:
                 handshake_timer_.cancel();
                 if (ec) {
                     spdlog::warn("socket {}: TLS handshake with a client failed: {}", cid(),
-                                 describe_tls_error(ec));
+                                 describe_tls_error(ec, *pending_->tls()));
                     pending_->close();
                     pending_.reset();
                     accept();
                     return;
                 }
-                connection_established(std::move(pending_));
+                accepted(std::move(pending_));
             });
     }
 
+    void accepted(std::unique_ptr<TcpStream> stream) {
+        if (spec().multi_accept) {
+            // The client keeps this CID; the module opens the next listener elsewhere.
+            boost::system::error_code ignored;
+            acceptor_.close(ignored);
+        }
+        connection_established(std::move(stream));
+    }
+
+    void drop_idle_peer() override {
+        if (!connected()) return;
+        drop_connection();
+        connection_lost({});
+    }
+
     void connection_lost(const boost::system::error_code& /*ec*/) override {
+        if (spec().multi_accept) {
+            close();
+            return;
+        }
         observer().socket_closed(*this, true);
         if (closed_) return;
         observer().socket_listening(*this);

@@ -23,6 +23,7 @@ void TcpSocket::connection_established(std::unique_ptr<TcpStream> stream) {
     local_port_ = stream_->socket().local_endpoint(ec).port();
     stream_->socket().set_option(boost::asio::ip::tcp::no_delay(true), ec);
     connected_ = true;
+    note_activity();
     observer().socket_connected(*this);
     receive();
 }

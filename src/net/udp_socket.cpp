@@ -98,6 +98,7 @@ private:
                 const Endpoint from{Ipv4::from_uint(sender_.address().to_v4().to_uint()),
                                     sender_.port()};
                 if (spec().kind.role == Role::server) peer_ = from;
+                note_activity();
                 observer().socket_received(*this, from, std::string_view(buffer_.data(), n));
                 receive();
             });

@@ -107,10 +107,14 @@ public:
         }
         interface_ = interface;
         spdlog::info("host backend: attached to {} ({})", interface, address->address.to_string());
-        done(LinkInfo{interface, ssid, address->address, gateway, address->netmask});
+        done(LinkInfo{interface, ssid, address->address, gateway, address->netmask, {}});
     }
 
     void leave() override { interface_.clear(); }
+
+    // There is no radio to scan with or to enrol through.
+    void scan(const ScanFilter& /*filter*/, ScanDone done) override { done(std::nullopt); }
+    void wps(const std::string& /*pin*/, WpsDone done) override { done(std::nullopt); }
 
     RadioStatus status() const override {
         const std::string interface = !interface_.empty() ? interface_
@@ -123,6 +127,8 @@ public:
     }
 
     void on_link_lost(LinkLost callback) override { link_lost_ = std::move(callback); }
+    // The host's network is not ours to re-associate.
+    void on_link_restored(LinkRestored /*callback*/) override {}
 
     std::string_view name() const override { return "host"; }
 

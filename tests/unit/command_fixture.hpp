@@ -49,6 +49,8 @@ public:
         done(std::nullopt);
     }
     void leave() override {}
+    void scan(const ScanFilter& /*filter*/, ScanDone done) override { done(std::nullopt); }
+    void wps(const std::string& /*pin*/, WpsDone done) override { done(std::nullopt); }
     RadioStatus status() const override { return {}; }
     void on_link_lost(LinkLost /*callback*/) override {}
     std::string_view name() const override { return "no-link stand-in"; }
@@ -59,8 +61,8 @@ protected:
     explicit CommandTest(bool binary_ssid_wset = false)
         : dir_(make_temp_dir()),
           link_(io_, SerialSpec{SerialSpec::Kind::pty, dir_ + "/tty"}),
-          module_(io_, fixture_settings(binary_ssid_wset), link_, std::make_unique<NoLinkBackend>(),
-                  nullptr) {
+          module_(io_, fixture_settings(binary_ssid_wset), link_,
+                  std::make_unique<NoLinkBackend>()) {
         spdlog::set_level(spdlog::level::warn);  // the pty's "open at" lines are noise here
         link_.start(
             module_.profile().uart, [](std::string_view) {}, [] {});

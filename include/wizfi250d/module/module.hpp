@@ -14,6 +14,8 @@
 #include "wizfi250d/module/data_pump.hpp"
 #include "wizfi250d/module/output.hpp"
 #include "wizfi250d/module/settings.hpp"
+#include "wizfi250d/net/certificate_store.hpp"
+#include "wizfi250d/net/module_tls.hpp"
 #include "wizfi250d/net/socket.hpp"
 #include "wizfi250d/net/socket_table.hpp"
 #include "wizfi250d/profile/profile.hpp"
@@ -52,7 +54,7 @@ public:
     using DataConsumer = std::function<void(std::string_view bytes)>;
 
     Module(boost::asio::io_context& io, DaemonSettings settings, SerialLink& link,
-           std::unique_ptr<WifiBackend> wifi, TlsContexts* tls);
+           std::unique_ptr<WifiBackend> wifi);
     Module(const Module&) = delete;
     Module& operator=(const Module&) = delete;
 
@@ -102,6 +104,8 @@ public:
     void close_socket(unsigned cid);
     void close_all_sockets();
     SocketTable& sockets() { return sockets_; }
+    // What AT+MCERT stores, and the TLS contexts made from it.
+    CertificateStore& certificates() { return certificates_; }
     // The socket opened in data mode, while it is connected (from [CONNECT n] until it closes,
     // +++ included): SCON is refused then and SDATA goes back to it.
     std::optional<unsigned> connected_data_socket() const;
@@ -127,6 +131,19 @@ private:
     void when_receive_room(std::function<void()> callback) override;
 
     void link_lost();
+    // Whether the host sent ESC while a command ran (it stops WJOIN's retries); the ESC is
+    // consumed.
+    bool take_escape();
+    // Once a second: socket idle timeouts (AT+FSOCK=5) and the multi-accept listener (=9), the
+    // service retry (=6) and the recovery resets (=7, =8) (module_service.cpp).
+    void housekeeping();
+    void schedule_housekeeping();
+    void check_recovery_options(std::chrono::steady_clock::time_point now);
+    // Spec §5.5: after every link-up, open the service record when no socket is open.
+    void run_service_check();
+    // Spec §5.3 step 5: a service record means "join at boot".
+    void boot_join();
+    void recovery_reset(std::string_view why);
     void start_data_mode();
     void send_data_packet(std::string packet, std::function<void(bool ok)> done);
     void escaped_from_data_mode();
@@ -157,11 +174,15 @@ private:
     bool input_held_ = false;
     bool in_handler_ = false;
     bool finished_in_handler_ = false;
+    // Commands that were running when the module rebooted; their late finish is dropped.
+    unsigned stale_finishes_ = 0;
     bool draining_scheduled_ = false;
 
     std::size_t payload_remaining_ = 0;
     DataConsumer payload_consumer_;
 
+    CertificateStore certificates_;
+    ModuleTlsContexts tls_;
     std::unique_ptr<WifiBackend> wifi_;
     std::optional<LinkInfo> wifi_link_;
     SocketTable sockets_;
@@ -176,6 +197,14 @@ private:
     bool quiet_socket_events_ = false;
     DataPump data_pump_;
 
+    // The port of the last multi-accept TCP server (AT+FSOCK=9,1) that needs a listener.
+    std::optional<SocketSpec> multi_accept_listener_;
+    boost::asio::steady_timer housekeeping_timer_;
+    // For AT+FSOCK=6/7/8: the last service try, the last socket data, since when no socket is
+    // open.
+    std::chrono::steady_clock::time_point last_service_try_;
+    std::chrono::steady_clock::time_point last_socket_data_;
+    std::chrono::steady_clock::time_point no_socket_since_;
     boost::asio::steady_timer reboot_timer_;
     boost::asio::steady_timer sleep_timer_;
 };

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <string>
 
+#include "wizfi250d/net/tls_options.hpp"
 #include "wizfi250d/serial/serial_port.hpp"
 
 namespace wizfi250d {
@@ -16,6 +17,12 @@ struct DaemonSettings {
     std::string wifi_backend = "host";  // host | wpa_supplicant
     std::string interface;              // empty: the interface of the default route
     std::string wpa_ctrl_dir = "/run/wpa_supplicant";
+    // Enterprise / wired 802.1X for the wpa_supplicant backend: when wpa_eap_method is set (MD5,
+    // PEAP, TTLS, ...), a STA join uses key_mgmt=IEEE8021X (wired) or WPA-EAP (Wi-Fi) with
+    // eap=<method>, identity=<wpa_eap_identity, or the SSID when empty> and the AT+WSEC key as
+    // the password. Empty: the normal WPA-PSK mapping (spec §7).
+    std::string wpa_eap_method;
+    std::string wpa_eap_identity;
 
     // What AT+MINFO and the banner report. Hosts may check the version, so it is the module's.
     std::string firmware_version = "1.0.5.2";
@@ -27,6 +34,9 @@ struct DaemonSettings {
     // Data mode: send what the serial read brought at once instead of waiting for the flush
     // timer (AT+FSOCK=4). Lower latency; packets no longer follow the module's timing.
     bool flush_when_idle = false;
+
+    // How TCS/TSS sockets check their peers.
+    TlsOptions tls;
 
     // Time from the [OK] of a rebooting command to the banner (the module takes about 0.5 s).
     std::chrono::milliseconds reboot_delay{100};

@@ -46,6 +46,9 @@ struct SocketSpec {
     bool data_mode = false;
     // Resolved when remote_ip is 0.0.0.0 (AT+SDNAME); empty for none.
     std::string host_name;
+    // TCP server with AT+FSOCK=9,1: an accepted client keeps this CID for good, and a new
+    // listener takes the port on the lowest free CID (spec §4.6).
+    bool multi_accept = false;
 };
 
 class Socket;
@@ -116,7 +119,14 @@ public:
     // Connected in the [CONNECT n] sense.
     virtual bool connected() const = 0;
 
+    // When data last went either way (AT+FSOCK=5 idle timeout).
+    std::chrono::steady_clock::time_point last_activity() const { return last_activity_; }
+    // Ends the current connection because it was idle: a client closes; a server drops its
+    // client and listens again.
+    virtual void drop_idle_peer() { close(); }
+
 protected:
+    void note_activity() { last_activity_ = std::chrono::steady_clock::now(); }
     SocketObserver& observer() { return context_.observer; }
     boost::asio::io_context& io() { return context_.io; }
     const SocketContext& context() const { return context_; }
@@ -125,6 +135,7 @@ private:
     unsigned cid_;
     SocketSpec spec_;
     SocketContext context_;
+    std::chrono::steady_clock::time_point last_activity_ = std::chrono::steady_clock::now();
 };
 
 // Makes the socket for spec (not opened yet).

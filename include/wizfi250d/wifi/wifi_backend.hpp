@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "wizfi250d/at/params.hpp"
 #include "wizfi250d/profile/profile.hpp"
@@ -18,17 +19,43 @@ struct LinkInfo {
     Ipv4 address;
     Ipv4 gateway;
     Ipv4 netmask;
+    // Name servers for AT+FDNS and SCON by name: from DHCP (plus 8.8.8.8, as the module adds),
+    // or the AT+WADNS servers with a static address. Empty: the system resolver.
+    std::vector<Ipv4> dns_servers;
+};
+
+// One AT+WSCAN line (spec §2.2).
+struct ScanResult {
+    std::string ssid;
+    MacAddress bssid;
+    int rssi_dbm = 0;
+    double max_rate_mbps = 0;
+    bool infrastructure = true;
+    std::string security;  // Open, WEP, WPA, WPA2, WPA2-Mixed, Unknown
+    double band_ghz = 2.4;
+    unsigned channel = 0;
+};
+
+struct ScanFilter {
+    std::string ssid;                // empty: any
+    std::optional<MacAddress> bssid;
+    unsigned channel = 0;            // 0: any
+    unsigned dwell_ms = 70;
 };
 
 // Live radio facts for AT+WSTAT and AT+MMAC=?.
 struct RadioStatus {
     std::optional<MacAddress> mac;
     int rssi_dbm = 0;  // 0 when unknown or not a station link
+    // The radio's TX power (nl80211); nullopt when unknown: AT+MTXP's value then.
+    std::optional<int> tx_power_dbm;
 };
 
 // How a join reports its progress lines (spec §2.2 WJOIN).
 struct JoinReporter {
     std::function<void(std::string_view line)> join_info;  // Joining/Successfully/Failed lines
+    // True once the host sent ESC (0x1B): no further tries.
+    std::function<bool()> aborted;
 };
 
 // The network under the module (design: WifiBackend). Every call returns at once; results come
@@ -37,6 +64,7 @@ class WifiBackend {
 public:
     using JoinDone = std::function<void(std::optional<LinkInfo> link)>;
     using LinkLost = std::function<void()>;
+    using LinkRestored = std::function<void(LinkInfo link)>;
 
     virtual ~WifiBackend() = default;
 
@@ -44,9 +72,19 @@ public:
     virtual void join(const Profile& profile, JoinReporter reporter, JoinDone done) = 0;
     // Takes the link down.
     virtual void leave() = 0;
+    // AT+WSCAN. nullopt: the scan could not start.
+    using ScanDone = std::function<void(std::optional<std::vector<ScanResult>> results)>;
+    virtual void scan(const ScanFilter& filter, ScanDone done) = 0;
+    // AT+WWPS: push-button (pin empty) or PIN enrolment. The credentials received, or nullopt.
+    using WpsDone = std::function<void(std::optional<WifiNetwork> network)>;
+    virtual void wps(const std::string& pin, WpsDone done) = 0;
     virtual RadioStatus status() const = 0;
     // Called when the link goes away by itself (not through leave()).
     virtual void on_link_lost(LinkLost callback) = 0;
+    // Called when, after a link loss, the link came back by itself (re-association and IP
+    // again, spec §3.2): the module prints [Link-Up Event] and the IP lines. Backends whose
+    // links never come back by themselves ignore it.
+    virtual void on_link_restored(LinkRestored /*callback*/) {}
     virtual std::string_view name() const = 0;
 };
 
