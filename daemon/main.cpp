@@ -75,6 +75,7 @@ int main(int argc, char** argv) {
         if (ec) return;
         spdlog::info("signal {}: shutting down", signal_number);
         sd_notify(0, "STOPPING=1");
+        module.shutdown();
         io.stop();
     });
 
@@ -82,6 +83,7 @@ int main(int argc, char** argv) {
         module.profile().uart, [&](std::string_view bytes) { module.on_serial_input(bytes); },
         [&] {
             spdlog::info("serial input ended: shutting down");
+            module.shutdown();
             io.stop();
         });
     module.start();

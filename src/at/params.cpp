@@ -125,6 +125,22 @@ Ipv4 Ipv4::from_uint(std::uint32_t v) {
                  static_cast<std::uint8_t>(v >> 8), static_cast<std::uint8_t>(v)}};
 }
 
+bool Ipv4Network::contains(const Ipv4& ip) const {
+    if (prefix_length == 0) return true;
+    const std::uint32_t mask = ~std::uint32_t{0} << (32 - prefix_length);
+    return (ip.to_uint() & mask) == (address.to_uint() & mask);
+}
+
+std::optional<Ipv4Network> parse_ipv4_network(std::string_view text) {
+    const auto slash = text.find('/');
+    const auto address = parse_ipv4(text.substr(0, slash));
+    if (!address) return std::nullopt;
+    if (slash == std::string_view::npos) return Ipv4Network{*address, 32};
+    const auto length = parse_number(text.substr(slash + 1));
+    if (!length || *length > 32 || text.substr(slash + 1).empty()) return std::nullopt;
+    return Ipv4Network{*address, *length};
+}
+
 namespace {
 std::string format_mac(const std::array<std::uint8_t, 6>& o, const char* fmt) {
     char buf[18];

@@ -109,10 +109,7 @@ ResultCode mprof(Module& m, std::string_view args) {
         m.load_profile();
         return ResultCode::ok;
     }
-    if (args == "S" || args == "s") {
-        m.save_profile();
-        return ResultCode::ok;
-    }
+    if (args == "S" || args == "s") return m.save_profile() ? ResultCode::ok : ResultCode::error;
     return ResultCode::invalid_input;
 }
 
@@ -227,7 +224,8 @@ ResultCode mcert(Module& m, std::string_view args) {
     if (!params.present(0) || !params.present(1) || params[0]->size() != 1 ||
         params[1]->size() != 1)
         return ResultCode::invalid_input;
-    const char action = static_cast<char>(std::toupper(static_cast<unsigned char>((*params[0])[0])));
+    const char action =
+        static_cast<char>(std::toupper(static_cast<unsigned char>((*params[0])[0])));
     const auto kind = certificate_kind((*params[1])[0]);
     if (!kind) return ResultCode::invalid_input;
     CertificateStore& store = m.certificates();
@@ -246,15 +244,15 @@ ResultCode mcert(Module& m, std::string_view args) {
                 return ResultCode::invalid_input;
             // Exactly `length` raw bytes follow: no echo, no prompt and no timeout.
             auto pem = std::make_shared<std::string>();
-            m.read_payload(*length, [&m, pem, kind = *kind, length = *length](
-                                        std::string_view bytes) {
-                pem->append(bytes);
-                if (pem->size() < length) return;
-                std::string write_error;
-                const bool stored = m.certificates().write(kind, *pem, write_error);
-                if (!stored) spdlog::warn("AT+MCERT: {}", write_error);
-                m.finish_command(stored ? ResultCode::ok : ResultCode::error);
-            });
+            m.read_payload(*length,
+                           [&m, pem, kind = *kind, length = *length](std::string_view bytes) {
+                               pem->append(bytes);
+                               if (pem->size() < length) return;
+                               std::string write_error;
+                               const bool stored = m.certificates().write(kind, *pem, write_error);
+                               if (!stored) spdlog::warn("AT+MCERT: {}", write_error);
+                               m.finish_command(stored ? ResultCode::ok : ResultCode::error);
+                           });
             return ResultCode::pending;
         }
         case 'D':
@@ -372,12 +370,13 @@ ResultCode maircmd(Module& m, std::string_view args) {
         params.present(2) ? parse_number(*params[2]) : std::optional<std::uint32_t>{0};
     const auto option = params.present(3) ? parse_hex(*params[3]) : std::optional<std::uint32_t>{0};
     if (!port || !option) return ResultCode::invalid_input;
-    // Opening needs a Wi-Fi link; there is none until one is joined.
-    if (open_now) return ResultCode::wifi_status;
-    record.open_type = "S";
+    if (open_now && !m.link_up()) return ResultCode::wifi_status;
+    if (open_now && m.air_command_running()) return ResultCode::invalid_input;
+    record.open_type = open_now ? "O" : "S";
     record.protocol = static_cast<char>(std::toupper(static_cast<unsigned char>((*params[1])[0])));
     record.port = *port;
     record.option = *option;
+    if (open_now && !m.start_air_command()) return ResultCode::error;
     return ResultCode::ok;
 }
 

@@ -117,11 +117,13 @@ std::optional<WifiMode> mode_field(const Params& params, bool required) {
 }
 
 // Spec §5.2: WSET, WSET2 and WSEC write their own fields and the Wi-Fi mode to flash at once;
-// nothing else of the RAM profile is saved. So the same change goes to both images.
+// nothing else of the RAM profile is saved. So the same change goes to both images. false when
+// the saved image could not be written (the RAM image has the change all the same).
 template <typename Change>
-void write_through(Module& m, const Change& change) {
+[[nodiscard]] bool write_through(Module& m, const Change& change) {
     change(m.images().ram);
     change(m.images().saved);
+    return m.persist_saved_image();
 }
 
 std::optional<Security> security_type(std::string_view name) {
@@ -222,14 +224,14 @@ ResultCode wset(Module& m, std::string_view args) {
         channel = *value;
     }
 
-    write_through(m, [&](Profile& p) {
+    const bool saved = write_through(m, [&](Profile& p) {
         WifiNetwork& net = network(p, *mode);
         net.ssid = ssid;
         if (*mode == WifiMode::station) net.bssid = bssid;
         net.channel = channel;
         p.wifi_mode = *mode;
     });
-    return ResultCode::ok;
+    return saved ? ResultCode::ok : ResultCode::error;
 }
 
 // WSET2: the SSID is the raw rest of the line after the mode (commas and quotes kept); STA only:
@@ -254,7 +256,7 @@ ResultCode wset_binary_ssid(Module& m, std::string_view args) {
     const std::string_view ssid = params.rest_after_comma(1);
     if (!mode || !valid_ssid(ssid)) return ResultCode::invalid_input;
 
-    write_through(m, [&](Profile& p) {
+    const bool saved = write_through(m, [&](Profile& p) {
         if (*mode == WifiMode::station) {
             p.station.ssid = std::string(ssid);
             p.station.bssid.clear();
@@ -262,7 +264,7 @@ ResultCode wset_binary_ssid(Module& m, std::string_view args) {
         }
         p.wifi_mode = *mode;
     });
-    return ResultCode::ok;
+    return saved ? ResultCode::ok : ResultCode::error;
 }
 
 ResultCode wsec(Module& m, std::string_view args) {
@@ -293,14 +295,14 @@ ResultCode wsec(Module& m, std::string_view args) {
     const std::string_view key = params.rest_after_comma(2);
     if (!valid_key(type, key)) return ResultCode::invalid_input;
 
-    write_through(m, [&](Profile& p) {
+    const bool saved = write_through(m, [&](Profile& p) {
         WifiNetwork& net = network(p, *mode);
         net.security = type;
         // OPEN ignores the key; the profile dump shows it empty.
         net.key = type == Security::open ? std::string{} : std::string(key);
         p.wifi_mode = *mode;
     });
-    return ResultCode::ok;
+    return saved ? ResultCode::ok : ResultCode::error;
 }
 
 ResultCode wnet(Module& m, std::string_view args) {
@@ -521,7 +523,7 @@ ResultCode wwps(Module& m, std::string_view args) {
         }
         // Spec §2.2: the credentials go to flash as the STA settings, the mode becomes STA, and
         // RAM is reloaded from flash (unsaved RAM changes are lost). No join.
-        write_through(m, [&received](Profile& p) {
+        const bool saved = write_through(m, [&received](Profile& p) {
             p.station.ssid = received->ssid;
             p.station.bssid.clear();
             p.station.channel = 0;
@@ -530,7 +532,7 @@ ResultCode wwps(Module& m, std::string_view args) {
             p.wifi_mode = WifiMode::station;
         });
         m.load_profile();
-        m.finish_command(ResultCode::ok);
+        m.finish_command(saved ? ResultCode::ok : ResultCode::error);  // as WSET when flash fails
     });
     return ResultCode::pending;
 }

@@ -139,9 +139,33 @@ const std::vector<ConfigKey>& config_keys() {
              s.tls.check_host_name = *flag;
              return std::string{};
          }},
+        {"air_command",
+         [](std::string_view v, DaemonSettings& s, std::string&) {
+             const auto flag = parse_yes_no(v);
+             if (!flag) return std::string("expected on or off");
+             s.air_command.enabled = *flag;
+             return std::string{};
+         }},
+        {"air_command_allow",
+         [](std::string_view v, DaemonSettings& s, std::string&) {
+             s.air_command.allowed.clear();
+             std::string_view rest = v;
+             while (!rest.empty()) {
+                 const auto comma = rest.find(',');
+                 const auto item = trim(rest.substr(0, comma));
+                 rest =
+                     comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+                 if (item.empty()) continue;
+                 const auto network = parse_ipv4_network(item);
+                 if (!network) return "not an IPv4 network: " + std::string(item);
+                 s.air_command.allowed.push_back(*network);
+             }
+             return std::string{};
+         }},
         {"data_flush",
          [](std::string_view v, DaemonSettings& s, std::string&) {
-             if (v != "timer" && v != "immediate") return std::string("expected timer or immediate");
+             if (v != "timer" && v != "immediate")
+                 return std::string("expected timer or immediate");
              s.flush_when_idle = v == "immediate";
              return std::string{};
          }},

@@ -45,6 +45,8 @@ Module::Module(boost::asio::io_context& io, DaemonSettings settings, SerialLink&
     : io_(io),
       settings_(std::move(settings)),
       serial_(link),
+      store_(settings_.state_dir),
+      run_marker_(settings_.state_dir),
       output_(link, images_.ram, settings_.firmware_version),
       commands_(CommandTable::standard(settings_.wset_binary_ssid)),
       certificates_(settings_.state_dir + "/certs"),
@@ -59,6 +61,8 @@ Module::Module(boost::asio::io_context& io, DaemonSettings settings, SerialLink&
                          [this] { hold_input(); },
                          [this] { release_input(); },
                      }),
+      air_timer_(io),
+      air_deadline_(io),
       housekeeping_timer_(io),
       reboot_timer_(io),
       sleep_timer_(io) {
@@ -72,7 +76,31 @@ void Module::set_state(ModuleState next, std::string_view why) {
 }
 
 void Module::start() {
+    LoadResult loaded = store_.load();
+    if (loaded.problem) spdlog::error("profile: {}; starting from factory values", *loaded.problem);
+    images_.saved = std::move(loaded.profile);
+    // Spec §7: a start after a crash is the module's watchdog reset.
+    if (run_marker_.previous_run_was_unclean()) {
+        spdlog::warn("the previous run did not end cleanly");
+        images_.ram = images_.saved;  // the event uses the saved event format
+        output_.event(Event::reset);
+    }
+    run_marker_.mark_running();
     boot(false);
+    schedule_housekeeping();
+}
+
+void Module::shutdown() {
+    housekeeping_timer_.cancel();
+    quiet_socket_events_ = true;
+    close_all_sockets();
+    quiet_socket_events_ = false;
+    air_server_.reset();
+    if (link_up()) {
+        wifi_->leave();
+        wifi_link_.reset();
+    }
+    run_marker_.mark_clean_exit();
 }
 
 void Module::boot(bool reopen_serial) {
@@ -100,6 +128,13 @@ void Module::reboot(bool close_first) {
     // A command still running (a watchdog reset during FPING, say) must not end on the new boot.
     if (state_ == ModuleState::busy || state_ == ModuleState::payload) ++stale_finishes_;
     set_state(ModuleState::rebooting, close_first ? "reset" : "save and reset");
+    // Commands that reboot never reply over the air.
+    if (air_current_) {
+        output_.end_capture();
+        air_current_.reset();
+    }
+    air_jobs_.clear();
+    air_server_.reset();
     pending_input_.clear();
     pending_offset_ = 0;
     payload_consumer_ = nullptr;
@@ -136,8 +171,16 @@ void Module::reboot(bool close_first) {
     (*wait_for_drain)();
 }
 
-void Module::save_profile() {
+bool Module::save_profile() {
     images_.saved = images_.ram;
+    return persist_saved_image();
+}
+
+bool Module::persist_saved_image() {
+    std::string error;
+    if (store_.save(images_.saved, error)) return true;
+    spdlog::error("profile not saved: {}", error);
+    return false;
 }
 
 void Module::load_profile() {
@@ -154,12 +197,14 @@ void Module::on_serial_input(std::string_view bytes) {
         default:
             break;
     }
+    last_serial_input_ = std::chrono::steady_clock::now();
     pending_input_.append(bytes);
     process_input();
 }
 
 void Module::process_input() {
-    while (pending_offset_ < pending_input_.size() && !input_held_) {
+    // An Air command holds the command parser; serial input waits for it.
+    while (pending_offset_ < pending_input_.size() && !input_held_ && !air_current_) {
         if (output_.congested()) {
             // The host is not reading: stop taking input until the output drains, so that echo
             // and responses cannot grow without bound.
@@ -281,6 +326,10 @@ void Module::finish_command(ResultCode code) {
         payload_consumer_ = nullptr;
         payload_remaining_ = 0;
         set_state(ModuleState::command, "command finished");
+    }
+    if (air_current_) {
+        boost::asio::post(io_, [this] { continue_air_command(); });
+        return;
     }
     process_input();
 }

@@ -1,7 +1,7 @@
 // The module's side of the Wi-Fi link: WJOIN's output, link-up and link-down events.
 
-#include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
+#include <boost/asio/post.hpp>
 
 #include "wizfi250d/module/module.hpp"
 
@@ -21,13 +21,19 @@ void Module::join(std::function<void(bool up)> done) {
                     output_.join_info("  IP Addr    : " + wifi_link_->address.to_string());
                     output_.join_info("  Gateway    : " + wifi_link_->gateway.to_string());
                     done(true);
-                    // After the command's [OK]: the service socket (spec §2.2 WJOIN).
-                    boost::asio::post(io_, [this] { run_service_check(); });
+                    // After the command's [OK]: the service socket (spec §2.2 WJOIN) and the Air
+                    // command server of an "S" record (Q14 fixed: at every link-up).
+                    boost::asio::post(io_, [this] {
+                        run_service_check();
+                        if (images_.ram.air_command.open_type == "S" && !air_server_)
+                            start_air_command();
+                    });
                 });
 }
 
 void Module::leave() {
     close_all_sockets();
+    air_server_.reset();
     const bool was_up = link_up();
     wifi_->leave();
     wifi_link_.reset();
@@ -38,6 +44,7 @@ void Module::link_lost() {
     if (!link_up()) return;
     spdlog::warn("Wi-Fi link lost");
     close_all_sockets();
+    air_server_.reset();
     wifi_link_.reset();
     output_.event(Event::link_down);
 }

@@ -43,7 +43,9 @@ void Module::recovery_reset(std::string_view why) {
 
 void Module::check_recovery_options(std::chrono::steady_clock::time_point now) {
     const Profile& p = images_.ram;
-    const auto seconds = [&p](unsigned option) { return std::chrono::seconds(p.socket_option(option)); };
+    const auto seconds = [&p](unsigned option) {
+        return std::chrono::seconds(p.socket_option(option));
+    };
     const bool service = is_service(p.service);
 
     // 6: re-open the service when no socket at all is open.

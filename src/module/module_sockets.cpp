@@ -38,7 +38,8 @@ void Module::close_socket(unsigned cid) {
 
 void Module::close_all_sockets() {
     multi_accept_listener_.reset();
-    for (const auto& socket : sockets_.open_sockets()) socket->close();
+    for (const auto& socket : sockets_.open_sockets())
+        socket->close();
 }
 
 void Module::schedule_housekeeping() {

@@ -46,6 +46,14 @@ struct Ipv4 {
     friend bool operator!=(const Ipv4& a, const Ipv4& b) { return !(a == b); }
 };
 
+// An IPv4 network in CIDR form ("192.168.12.0/24", or one address).
+struct Ipv4Network {
+    Ipv4 address;
+    unsigned prefix_length = 32;
+    bool contains(const Ipv4& ip) const;
+};
+std::optional<Ipv4Network> parse_ipv4_network(std::string_view text);
+
 struct MacAddress {
     std::array<std::uint8_t, 6> octets{};
     std::string to_upper() const;  // 00:08:DC:12:34:56

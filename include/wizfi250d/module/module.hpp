@@ -3,6 +3,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -11,6 +12,7 @@
 
 #include "wizfi250d/at/command_table.hpp"
 #include "wizfi250d/at/line_reader.hpp"
+#include "wizfi250d/module/air_command.hpp"
 #include "wizfi250d/module/data_pump.hpp"
 #include "wizfi250d/module/output.hpp"
 #include "wizfi250d/module/settings.hpp"
@@ -19,6 +21,8 @@
 #include "wizfi250d/net/socket.hpp"
 #include "wizfi250d/net/socket_table.hpp"
 #include "wizfi250d/profile/profile.hpp"
+#include "wizfi250d/profile/profile_store.hpp"
+#include "wizfi250d/profile/run_marker.hpp"
 #include "wizfi250d/wifi/wifi_backend.hpp"
 
 namespace wizfi250d {
@@ -58,8 +62,11 @@ public:
     Module(const Module&) = delete;
     Module& operator=(const Module&) = delete;
 
-    // The first boot: banner, then the command loop.
+    // The first boot: the saved profile from the state directory, [Reset Event] after an
+    // unclean exit, the banner, then the command loop.
     void start();
+    // A clean stop (SIGTERM): sockets and the link closed without events, the run marked clean.
+    void shutdown();
 
     void on_serial_input(std::string_view bytes);
 
@@ -70,8 +77,11 @@ public:
     // and leave Wi-Fi with their events first (MRESET, MFDEF); WREG, USET, MMAC do not.
     void reboot(bool close_first);
 
-    // Copies the RAM profile to the saved image ("flash").
-    void save_profile();
+    // Copies the RAM profile to the saved image ("flash") and writes it to the state directory.
+    // false when the file could not be written (logged; the old file stays intact).
+    bool save_profile();
+    // Writes the saved image as it is (after WSET/WSEC changed fields of it directly).
+    bool persist_saved_image();
     // Copies the saved image to RAM (AT+MPROF=L, AT+WWPS).
     void load_profile();
 
@@ -112,6 +122,15 @@ public:
     // AT+SDATA: back to data mode on the data socket.
     bool resume_data_mode();
 
+    // The Air command server (module_air.cpp, spec §6). start_air_command() starts the server
+    // of the profile's record on the link's address; false when it cannot (no link, turned off
+    // in the daemon config, the port taken).
+    bool start_air_command();
+    bool air_command_running() const { return air_server_ != nullptr; }
+    // Runs commands that came over the air as if typed, with their output captured and handed
+    // to reply (never called for a command that reboots).
+    void run_air_command(std::string commands, std::function<void(std::string)> reply);
+
     ModuleState state() const { return state_; }
     Profile& profile() { return images_.ram; }
     RuntimeState& runtime() { return runtime_; }
@@ -131,6 +150,9 @@ private:
     void when_receive_room(std::function<void()> callback) override;
 
     void link_lost();
+    void try_air_command();
+    void continue_air_command();
+    void finish_air_command();
     // Whether the host sent ESC while a command ran (it stops WJOIN's retries); the ESC is
     // consumed.
     bool take_escape();
@@ -160,6 +182,8 @@ private:
     DaemonSettings settings_;
     SerialLink& serial_;
     ProfileImages images_;
+    ProfileStore store_;
+    RunMarker run_marker_;
     RuntimeState runtime_;
     Output output_;
     CommandTable commands_;
@@ -199,6 +223,19 @@ private:
 
     // The port of the last multi-accept TCP server (AT+FSOCK=9,1) that needs a listener.
     std::optional<SocketSpec> multi_accept_listener_;
+    struct AirJob {
+        std::string commands;
+        std::function<void(std::string)> reply;
+        std::size_t offset = 0;
+    };
+    std::unique_ptr<AirCommandServer> air_server_;
+    std::deque<AirJob> air_jobs_;
+    std::optional<AirJob> air_current_;
+    LineReader air_reader_;
+    boost::asio::steady_timer air_timer_;
+    boost::asio::steady_timer air_deadline_;
+    std::chrono::steady_clock::time_point last_serial_input_;
+
     boost::asio::steady_timer housekeeping_timer_;
     // For AT+FSOCK=6/7/8: the last service try, the last socket data, since when no socket is
     // open.

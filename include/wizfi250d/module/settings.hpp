@@ -3,6 +3,7 @@
 #include <chrono>
 #include <string>
 
+#include "wizfi250d/module/air_command.hpp"
 #include "wizfi250d/net/tls_options.hpp"
 #include "wizfi250d/serial/serial_port.hpp"
 
@@ -37,6 +38,9 @@ struct DaemonSettings {
 
     // How TCS/TSS sockets check their peers.
     TlsOptions tls;
+
+    // Whether AT+MAIRCMD may start its server, and which clients it answers.
+    AirCommandPolicy air_command;
 
     // Time from the [OK] of a rebooting command to the banner (the module takes about 0.5 s).
     std::chrono::milliseconds reboot_delay{100};

@@ -1,0 +1,100 @@
+// Running Air commands (spec §6) in the module's one command executor, with the output
+// captured instead of written to the UART.
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/post.hpp>
+
+#include "wizfi250d/module/module.hpp"
+
+namespace wizfi250d {
+
+namespace {
+// The module runs Air commands when the UART has been idle this long.
+constexpr std::chrono::milliseconds uart_idle{100};
+// It replies with whatever was captured after this long.
+constexpr std::chrono::seconds reply_deadline{10};
+// Requests waiting while one runs; more are dropped.
+constexpr std::size_t max_waiting = 4;
+// The reply is at most this long (1450 bytes kept, then '.' up to here).
+constexpr std::size_t reply_limit = 1459;
+}  // namespace
+
+bool Module::start_air_command() {
+    const AirCommandRecord& record = images_.ram.air_command;
+    if (!link_up() || record.open_type.empty()) return false;
+    if (!settings_.air_command.enabled) {
+        spdlog::info("Air command server not started: air_command = off");
+        return false;
+    }
+    air_server_ = start_air_command_server(
+        io_, record.protocol != 'U', wifi_link_->address, static_cast<std::uint16_t>(record.port),
+        settings_.air_command,
+        [this](std::string commands, std::function<void(std::string)> reply) {
+            run_air_command(std::move(commands), std::move(reply));
+        });
+    if (air_server_) {
+        spdlog::info("Air command server on {} {}:{}", record.protocol == 'U' ? "UDP" : "TCP",
+                     wifi_link_->address.to_string(), air_server_->port());
+    }
+    return air_server_ != nullptr;
+}
+
+void Module::run_air_command(std::string commands, std::function<void(std::string)> reply) {
+    if (air_jobs_.size() >= max_waiting) {
+        spdlog::warn("Air command dropped: {} requests are waiting", air_jobs_.size());
+        return;
+    }
+    air_jobs_.push_back(AirJob{std::move(commands), std::move(reply), 0});
+    boost::asio::post(io_, [this] { try_air_command(); });
+}
+
+void Module::try_air_command() {
+    if (air_current_ || air_jobs_.empty()) return;
+    const auto now = std::chrono::steady_clock::now();
+    const bool uart_busy = state_ != ModuleState::command ||
+                           pending_offset_ < pending_input_.size() || reader_.pending() > 0 ||
+                           now - last_serial_input_ < uart_idle;
+    if (uart_busy) {
+        air_timer_.expires_after(uart_idle);
+        air_timer_.async_wait([this](const boost::system::error_code& ec) {
+            if (!ec) try_air_command();
+        });
+        return;
+    }
+    air_current_ = std::move(air_jobs_.front());
+    air_jobs_.pop_front();
+    air_reader_.reset();
+    output_.begin_capture(reply_limit);
+    air_deadline_.expires_after(reply_deadline);
+    air_deadline_.async_wait([this](const boost::system::error_code& ec) {
+        if (!ec && air_current_) finish_air_command();
+    });
+    continue_air_command();
+}
+
+void Module::continue_air_command() {
+    // The commands go through the parser character by character, with no echo.
+    while (air_current_ && state_ == ModuleState::command &&
+           air_current_->offset < air_current_->commands.size()) {
+        const char byte = air_current_->commands[air_current_->offset++];
+        if (air_reader_.feed(byte) != LineReader::Step::none) run_line(air_reader_.line());
+    }
+    if (air_current_ && state_ == ModuleState::command &&
+        air_current_->offset >= air_current_->commands.size())
+        finish_air_command();
+    // Otherwise a command is still running: finish_command() continues here.
+}
+
+void Module::finish_air_command() {
+    air_deadline_.cancel();
+    std::string reply = output_.end_capture();
+    const auto send = std::move(air_current_->reply);
+    air_current_.reset();
+    send(std::move(reply));
+    boost::asio::post(io_, [this] {
+        try_air_command();
+        process_input();
+    });
+}
+
+}  // namespace wizfi250d
