@@ -314,10 +314,9 @@ TEST(ExamplesPage, SconOpenAtOnceAndRegisterAsServiceOpensAtOnce) {
     ASSERT_TRUE(d.transact("AT+MPROF=S", "[OK]\r\n"));
 }
 
-// DISABLED: the service socket at boot needs the saved SCON record to trigger an auto-join and
-// the service open after the emulated reset (spec §5.3 step 5, §5.5), which the daemon does not
-// have yet. Enable when profile persistence and the boot service check land.
-TEST(ExamplesPage, DISABLED_SconRegisterAsServiceOpensAfterReset) {
+// The saved SCON record triggers the auto-join and the service open after the emulated reset
+// (spec §5.3 step 5, §5.5).
+TEST(ExamplesPage, SconRegisterAsServiceOpensAfterReset) {
     const std::uint16_t port = free_tcp_port();
     const std::string p = port_text(port);
     Daemon d(loopback_options());
@@ -355,9 +354,8 @@ TEST(ExamplesPage, DISABLED_SconRegisterAsServiceOpensAfterReset) {
     ASSERT_TRUE(d.expect("\r\n[CONNECT 0]\r\n"));
 }
 
-// DISABLED for the same reason: after AT+MPROF=S and AT+MRESET the SO record must auto-join and
-// reconnect (spec §5.4, §5.5).
-TEST(ExamplesPage, DISABLED_SconOpenAtOnceAndRegisterAsServiceReconnectsAfterReset) {
+// After AT+MPROF=S and AT+MRESET the SO record auto-joins and reconnects (spec §5.4, §5.5).
+TEST(ExamplesPage, SconOpenAtOnceAndRegisterAsServiceReconnectsAfterReset) {
     TcpServer server;
     ASSERT_TRUE(server.listen());
     const std::string p = port_text(server.port());
