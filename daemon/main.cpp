@@ -8,8 +8,11 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
+#include <functional>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -79,6 +82,42 @@ int main(int argc, char** argv) {
         io.stop();
     });
 
+    // SIGHUP: the config file again; what can change without dropping sockets changes.
+    boost::asio::signal_set reload_signal(io, SIGHUP);
+    std::function<void()> wait_for_reload = [&] {
+        reload_signal.async_wait([&](const boost::system::error_code& ec, int) {
+            if (ec) return;
+            sd_notify(0, "RELOADING=1");
+            std::string reload_error;
+            std::string new_level;
+            const auto reloaded = resolve_settings(*command_line, new_level, reload_error);
+            if (reloaded) {
+                spdlog::set_level(spdlog::level::from_str(new_level));
+                module.reload(*reloaded);
+                spdlog::info("configuration reloaded");
+            } else {
+                spdlog::error("configuration not reloaded: {}", reload_error);
+            }
+            sd_notify(0, "READY=1");
+            wait_for_reload();
+        });
+    };
+    wait_for_reload();
+
+    // systemd's watchdog: a ping from the event loop, so a stuck loop is restarted.
+    boost::asio::steady_timer watchdog(io);
+    std::uint64_t watchdog_usec = 0;
+    std::function<void()> ping_watchdog = [&] {
+        sd_notify(0, "WATCHDOG=1");
+        watchdog.expires_after(std::chrono::microseconds(watchdog_usec / 2));
+        watchdog.async_wait([&](const boost::system::error_code& ec) {
+            if (!ec) ping_watchdog();
+        });
+    };
+    if (sd_watchdog_enabled(0, &watchdog_usec) > 0 && watchdog_usec > 0) ping_watchdog();
+
+    // The saved UART settings apply from the first byte.
+    module.load_saved_profile();
     link.start(
         module.profile().uart, [&](std::string_view bytes) { module.on_serial_input(bytes); },
         [&] {

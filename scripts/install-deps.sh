@@ -12,6 +12,7 @@ test_packages=(
   googletest libgtest-dev libgmock-dev
   socat openssl iproute2
   wpasupplicant hostapd
+  dnsmasq-base busybox udhcpc dhcpcd-base isc-dhcp-client
 )
 
 packages=("${build_packages[@]}")

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <functional>
@@ -303,6 +304,9 @@ bool apply_config_text(std::string_view text, std::string_view file_name, Daemon
 std::optional<DaemonSettings> resolve_settings(const CommandLine& command_line,
                                                std::string& log_level, std::string& error) {
     DaemonSettings settings;
+    // Under systemd the unit's RuntimeDirectory= is the default.
+    if (const char* runtime = std::getenv("RUNTIME_DIRECTORY"); runtime != nullptr && *runtime)
+        settings.runtime_dir = runtime;
     log_level = "info";
     const std::string path = command_line.config_file.value_or(std::string(default_config_file));
     std::ifstream file(path);

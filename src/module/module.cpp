@@ -75,19 +75,42 @@ void Module::set_state(ModuleState next, std::string_view why) {
     state_ = next;
 }
 
-void Module::start() {
+void Module::load_saved_profile() {
     LoadResult loaded = store_.load();
     if (loaded.problem) spdlog::error("profile: {}; starting from factory values", *loaded.problem);
     images_.saved = std::move(loaded.profile);
+    images_.ram = images_.saved;
+    profile_loaded_ = true;
+}
+
+void Module::start() {
+    if (!profile_loaded_) load_saved_profile();
     // Spec §7: a start after a crash is the module's watchdog reset.
     if (run_marker_.previous_run_was_unclean()) {
         spdlog::warn("the previous run did not end cleanly");
-        images_.ram = images_.saved;  // the event uses the saved event format
         output_.event(Event::reset);
     }
     run_marker_.mark_running();
     boot(false);
     schedule_housekeeping();
+}
+
+void Module::reload(const DaemonSettings& next) {
+    const auto needs_restart = [](const char* what) {
+        spdlog::warn("config reload: {} changes only at the next start", what);
+    };
+    if (next.serial.describe() != settings_.serial.describe()) needs_restart("serial");
+    if (next.state_dir != settings_.state_dir) needs_restart("state_dir");
+    if (next.wifi_backend != settings_.wifi_backend || next.interface != settings_.interface)
+        needs_restart("the Wi-Fi backend");
+    settings_.tls = next.tls;
+    tls_.set_options(next.tls);
+    settings_.air_command = next.air_command;
+    settings_.flush_when_idle = next.flush_when_idle;
+    settings_.reboot_delay = next.reboot_delay;
+    settings_.firmware_version = next.firmware_version;
+    settings_.hardware_version = next.hardware_version;
+    output_.set_firmware_version(next.firmware_version);
 }
 
 void Module::shutdown() {

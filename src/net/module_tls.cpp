@@ -210,6 +210,12 @@ ModuleTlsContexts::ModuleTlsContexts(CertificateStore& store, TlsOptions options
 
 ModuleTlsContexts::~ModuleTlsContexts() = default;
 
+void ModuleTlsContexts::set_options(const TlsOptions& options) {
+    options_ = options;
+    client_ = Cached{};
+    server_ = Cached{};
+}
+
 std::shared_ptr<ssl::context> ModuleTlsContexts::client() {
     if (client_.generation != store_.generation()) {
         client_.context = make_client();

@@ -62,9 +62,14 @@ public:
     Module(const Module&) = delete;
     Module& operator=(const Module&) = delete;
 
-    // The first boot: the saved profile from the state directory, [Reset Event] after an
-    // unclean exit, the banner, then the command loop.
+    // Reads the saved profile from the state directory into both images (before the serial
+    // link opens, so that its UART settings apply from the start).
+    void load_saved_profile();
+    // The first boot: [Reset Event] after an unclean exit, the banner, then the command loop.
     void start();
+    // SIGHUP: takes what can change without dropping sockets (TLS, Air command policy, data
+    // flush, reboot delay, version strings); the rest is logged as needing a restart.
+    void reload(const DaemonSettings& settings);
     // A clean stop (SIGTERM): sockets and the link closed without events, the run marked clean.
     void shutdown();
 
@@ -183,6 +188,7 @@ private:
     SerialLink& serial_;
     ProfileImages images_;
     ProfileStore store_;
+    bool profile_loaded_ = false;
     RunMarker run_marker_;
     RuntimeState runtime_;
     Output output_;

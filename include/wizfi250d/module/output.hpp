@@ -71,6 +71,7 @@ public:
     void when_drained(std::function<void()> callback);
 
     std::string_view firmware_version() const { return firmware_version_; }
+    void set_firmware_version(std::string version) { firmware_version_ = std::move(version); }
 
 private:
     enum class PrintClass { rsp, evt, dbg };

@@ -31,6 +31,8 @@ public:
     bool verify_host_name() const override { return options_.check_host_name; }
 
     const TlsOptions& options() const { return options_; }
+    // New options (a config reload); contexts are made again on next use.
+    void set_options(const TlsOptions& options);
 
 private:
     struct Cached {
