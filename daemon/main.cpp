@@ -20,6 +20,7 @@
 #include "wizfi250d/module/daemon_config.hpp"
 #include "wizfi250d/module/module.hpp"
 #include "wizfi250d/serial/serial_link.hpp"
+#include "wizfi250d/wifi/wpa_supplicant_backend.hpp"
 
 namespace {
 
@@ -71,7 +72,10 @@ int main(int argc, char** argv) {
 
     boost::asio::io_context io;
     SerialLink link(io, settings->serial);
-    Module module(io, *settings, link, make_host_backend(settings->interface));
+    auto wifi = settings->wifi_backend == "wpa_supplicant"
+                    ? make_wpa_supplicant_backend(io, wpa_backend_options(*settings))
+                    : make_host_backend(settings->interface);
+    Module module(io, *settings, link, std::move(wifi));
 
     boost::asio::signal_set stop_signals(io, SIGINT, SIGTERM);
     stop_signals.async_wait([&](const boost::system::error_code& ec, int signal_number) {

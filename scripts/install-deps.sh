@@ -13,6 +13,7 @@ test_packages=(
   socat openssl iproute2
   wpasupplicant hostapd
   dnsmasq-base busybox udhcpc dhcpcd-base isc-dhcp-client
+  systemd-container
 )
 
 packages=("${build_packages[@]}")

@@ -226,11 +226,11 @@ ResultCode fdns(Module& m, std::string_view args) {
     // wiced_hostname_lookup checks the station link first, even for a dotted quad.
     if (!m.link_up()) return ResultCode::error;
     // Any timeout is used as given: 0 fails every name that needs a query, as in the firmware.
-    make_system_name_lookup(m.io())->lookup(
-        *params[0], std::chrono::milliseconds(*timeout), [&m](std::optional<Ipv4> address) {
-            if (address) m.output().line(address->to_string());
-            m.finish_command(address ? ResultCode::ok : ResultCode::error);
-        });
+    m.make_name_lookup()->lookup(*params[0], std::chrono::milliseconds(*timeout),
+                                 [&m](std::optional<Ipv4> address) {
+                                     if (address) m.output().line(address->to_string());
+                                     m.finish_command(address ? ResultCode::ok : ResultCode::error);
+                                 });
     return ResultCode::pending;
 }
 

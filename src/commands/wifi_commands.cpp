@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdio>
 #include <cstdint>
+#include <cstdio>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -177,8 +177,8 @@ std::string band_text(double band_ghz) {
 std::string wscan_line(unsigned index, const ScanResult& r) {
     return scan_index(index) + "/" + r.ssid + "/" + r.bssid.to_upper() + "/" +
            std::to_string(r.rssi_dbm) + "/" + one_decimal(r.max_rate_mbps) + "/" +
-           (r.infrastructure ? "Infra" : "Adhoc") + "/" + r.security + "/" +
-           band_text(r.band_ghz) + "/" + std::to_string(r.channel);
+           (r.infrastructure ? "Infra" : "Adhoc") + "/" + r.security + "/" + band_text(r.band_ghz) +
+           "/" + std::to_string(r.channel);
 }
 
 // 001/<ssid>/<rssi>/<security>/<channel>
@@ -348,7 +348,8 @@ ResultCode wadns(Module& m, std::string_view args) {
 ResultCode wstat(Module& m, std::string_view /*args*/) {
     const RadioStatus radio = m.wifi().status();
     const std::string mac = radio.mac.value_or(m.profile().mac).to_upper();
-    const std::string tail = mac + "/" + std::to_string(m.runtime().tx_power_dbm) + "/";
+    const int tx_power = radio.tx_power_dbm.value_or(static_cast<int>(m.runtime().tx_power_dbm));
+    const std::string tail = mac + "/" + std::to_string(tx_power) + "/";
     m.output().line(wstat_header);
     if (!m.link_up()) {
         // Spec §2.2: the RSSI of a down link is 0.

@@ -52,7 +52,7 @@ Module::Module(boost::asio::io_context& io, DaemonSettings settings, SerialLink&
       certificates_(settings_.state_dir + "/certs"),
       tls_(certificates_, settings_.tls),
       wifi_(std::move(wifi)),
-      socket_context_{io, *this, &tls_},
+      socket_context_{io, *this, &tls_, [this] { return make_name_lookup(); }},
       data_pump_(io, DataPump::Callbacks{
                          [this](std::string packet, std::function<void(bool)> done) {
                              send_data_packet(std::move(packet), std::move(done));
@@ -67,6 +67,7 @@ Module::Module(boost::asio::io_context& io, DaemonSettings settings, SerialLink&
       reboot_timer_(io),
       sleep_timer_(io) {
     wifi_->on_link_lost([this] { link_lost(); });
+    wifi_->on_link_restored([this](LinkInfo restored) { link_restored(std::move(restored)); });
 }
 
 void Module::set_state(ModuleState next, std::string_view why) {
@@ -170,10 +171,9 @@ void Module::reboot(bool close_first) {
         quiet_socket_events_ = true;
         close_all_sockets();
         quiet_socket_events_ = false;
-        if (link_up()) {
-            wifi_->leave();
-            wifi_link_.reset();
-        }
+        // Even a link that was lost and is re-associating must not come back after the reboot.
+        wifi_->leave();
+        wifi_link_.reset();
     }
     serial_.resume_input();  // input during the reboot is read and lost, as on the module
 

@@ -4,6 +4,7 @@
 #include <boost/asio/post.hpp>
 
 #include "wizfi250d/module/module.hpp"
+#include "wizfi250d/net/dns_client.hpp"
 
 namespace wizfi250d {
 
@@ -17,9 +18,7 @@ void Module::join(std::function<void(bool up)> done) {
                         return;
                     }
                     wifi_link_ = std::move(link);
-                    output_.event(Event::link_up);
-                    output_.join_info("  IP Addr    : " + wifi_link_->address.to_string());
-                    output_.join_info("  Gateway    : " + wifi_link_->gateway.to_string());
+                    report_link_up();
                     done(true);
                     // After the command's [OK]: the service socket (spec §2.2 WJOIN) and the Air
                     // command server of an "S" record (Q14 fixed: at every link-up).
@@ -29,6 +28,29 @@ void Module::join(std::function<void(bool up)> done) {
                             start_air_command();
                     });
                 });
+}
+
+void Module::report_link_up() {
+    output_.event(Event::link_up);
+    output_.join_info("  IP Addr    : " + wifi_link_->address.to_string());
+    output_.join_info("  Gateway    : " + wifi_link_->gateway.to_string());
+}
+
+void Module::link_restored(LinkInfo link) {
+    if (link_up() || state_ == ModuleState::rebooting) return;
+    spdlog::info("Wi-Fi link back on {}", link.interface);
+    wifi_link_ = std::move(link);
+    report_link_up();
+    // As after every link-up: the service socket and an "S" Air command server.
+    run_service_check();
+    if (images_.ram.air_command.open_type == "S" && !air_server_) start_air_command();
+}
+
+std::unique_ptr<NameLookup> Module::make_name_lookup() {
+    if (wifi_link_ && !wifi_link_->dns_servers.empty()) {
+        return make_dns_name_lookup(io_, [servers = wifi_link_->dns_servers] { return servers; });
+    }
+    return make_system_name_lookup(io_);
 }
 
 void Module::leave() {

@@ -8,6 +8,7 @@
 
 #include "tcp_socket.hpp"
 #include "tls_verification.hpp"
+#include "wizfi250d/net/name_lookup.hpp"
 
 namespace wizfi250d {
 
@@ -18,7 +19,7 @@ using boost::asio::ip::tcp;
 class TcpClient final : public TcpSocket {
 public:
     TcpClient(unsigned cid, SocketSpec spec, SocketContext context)
-        : TcpSocket(cid, std::move(spec), context), socket_(io()), resolver_(io()), timer_(io()) {}
+        : TcpSocket(cid, std::move(spec), context), socket_(io()), timer_(io()) {}
 
     void open() override {
         boost::system::error_code ec;
@@ -54,22 +55,21 @@ public:
 
 private:
     void resolve() {
-        // The resolver runs getaddrinfo off the event loop.
-        resolver_.async_resolve(
-            tcp::v4(), spec().host_name, std::to_string(spec().remote_port),
-            [self = shared_from_this(), this](const boost::system::error_code& ec,
-                                              const tcp::resolver::results_type& results) {
-                if (done_) return;
-                if (ec || results.empty()) {
-                    spdlog::info("socket {}: cannot resolve {}: {}", cid(), spec().host_name,
-                                 ec ? ec.message() : "no address");
-                    // The module then connects to 0.0.0.0, which fails.
-                    finish(ec ? ec : boost::asio::error::host_not_found);
-                    return;
-                }
-                const auto address = results.begin()->endpoint().address().to_v4();
-                connect(Ipv4::from_uint(address.to_uint()));
-            });
+        // The module gives the name 5 s; a failed lookup means connecting to 0.0.0.0, which
+        // fails.
+        auto lookup =
+            context().name_lookup ? context().name_lookup() : make_system_name_lookup(io());
+        lookup->lookup(spec().host_name, context().connect_timeout,
+                       [self = shared_from_this(), this](std::optional<Ipv4> address) {
+                           if (done_) return;
+                           if (!address) {
+                               spdlog::info("socket {}: cannot resolve {}", cid(),
+                                            spec().host_name);
+                               finish(boost::asio::error::host_not_found);
+                               return;
+                           }
+                           connect(*address);
+                       });
     }
 
     void connect(const Ipv4& ip) {
@@ -110,7 +110,8 @@ private:
                 if (done_) return;
                 if (ec) {
                     spdlog::warn("socket {}: TLS handshake with {} failed: {}", cid(),
-                                 spec().remote_ip.to_string(), describe_tls_error(ec, *pending_->tls()));
+                                 spec().remote_ip.to_string(),
+                                 describe_tls_error(ec, *pending_->tls()));
                     finish(ec);
                     return;
                 }
@@ -142,7 +143,6 @@ private:
     void finish_quietly() {
         done_ = true;
         timer_.cancel();
-        resolver_.cancel();
         boost::system::error_code ignored;
         socket_.close(ignored);
         if (pending_) pending_->close();
@@ -153,7 +153,6 @@ private:
     void connection_lost(const boost::system::error_code& /*ec*/) override { finish({}); }
 
     tcp::socket socket_;
-    tcp::resolver resolver_;
     boost::asio::steady_timer timer_;
     std::shared_ptr<boost::asio::ssl::context> tls_context_;
     std::unique_ptr<TcpStream> pending_;

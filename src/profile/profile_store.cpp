@@ -10,14 +10,13 @@
 
 #include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <ctime>
 #include <filesystem>
-#include <system_error>
 #include <utility>
 
 #include "../serial/unique_fd.hpp"
 #include "wizfi250d/profile/profile_file.hpp"
+#include "wizfi250d/util/private_files.hpp"
 
 namespace wizfi250d {
 
@@ -25,17 +24,17 @@ namespace {
 
 // A profile is about 1.5 KiB; anything much larger is not one.
 constexpr std::size_t max_file_size = std::size_t{64} * 1024;
-// Attempts at a free name for a temporary or a corrupt file.
+// Attempts at a free name for a corrupt file.
 constexpr unsigned max_name_attempts = 1000;
 
-std::string errno_text(int error) {
-    return std::strerror(error);
+// remove_temporaries() can only find what replace_file_atomically() leaves after a crash if
+// temporary_prefix is the name it gives them.
+constexpr bool temporary_prefix_matches() {
+    const std::string_view prefix = ProfileStore::temporary_prefix;
+    const std::string_view name = ProfileStore::file_name;
+    return prefix.substr(0, name.size()) == name && prefix.substr(name.size()) == temporary_infix;
 }
-
-// "cannot <what> <path>: <reason>".
-std::string failure(const char* what, const std::string& path, int error) {
-    return std::string("cannot ") + what + " " + path + ": " + errno_text(error);
-}
+static_assert(temporary_prefix_matches(), "temporary_prefix must be file_name + temporary_infix");
 
 long long nanoseconds(const struct timespec& time) {
     return static_cast<long long>(time.tv_sec) * 1000000000LL + time.tv_nsec;
@@ -50,11 +49,11 @@ std::optional<std::string> read_file(const std::string& path, bool& missing, std
     UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
     if (!fd) {
         missing = errno == ENOENT || errno == ENOTDIR;  // ENOTDIR: no directory, no file
-        error = failure("open", path, errno);
+        error = failure_text("open", path, errno);
         return std::nullopt;
     }
     if (::fstat(fd.get(), &info) != 0) {
-        error = failure("stat", path, errno);
+        error = failure_text("stat", path, errno);
         return std::nullopt;
     }
     if (!S_ISREG(info.st_mode)) {
@@ -62,21 +61,13 @@ std::optional<std::string> read_file(const std::string& path, bool& missing, std
         return std::nullopt;
     }
     std::string text;
-    char buffer[4096];
-    for (;;) {
-        const ssize_t got = ::read(fd.get(), buffer, sizeof buffer);
-        if (got < 0) {
-            if (errno == EINTR) continue;
-            error = failure("read", path, errno);
-            return std::nullopt;
-        }
-        if (got == 0) break;
-        text.append(buffer, static_cast<std::size_t>(got));
-        if (text.size() > max_file_size) {
+    if (!read_all(fd.get(), text, max_file_size)) {
+        if (errno == EFBIG)
             error =
                 path + " is larger than " + std::to_string(max_file_size) + " bytes: not a profile";
-            return std::nullopt;
-        }
+        else
+            error = failure_text("read", path, errno);
+        return std::nullopt;
     }
     return text;
 }
@@ -89,15 +80,6 @@ std::string utc_timestamp() {
     char text[32];
     if (std::strftime(text, sizeof text, "%Y%m%dT%H%M%SZ", &utc) == 0) return "unknown-time";
     return text;
-}
-
-bool sync_directory(const std::string& directory, std::string& error) {
-    UniqueFd dir(::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (!dir || ::fsync(dir.get()) != 0) {
-        error = failure("sync", directory, errno);
-        return false;
-    }
-    return true;
 }
 
 // rename() that never replaces an existing target: EEXIST instead.
@@ -144,7 +126,7 @@ void ProfileStore::remove_temporaries() const {
             ++removed;
         } else {
             spdlog::warn("profile: {}",
-                         failure("remove", directory_ + "/" + std::string(name), errno));
+                         failure_text("remove", directory_ + "/" + std::string(name), errno));
         }
     }
     ::closedir(dir);
@@ -164,7 +146,7 @@ std::string ProfileStore::keep_aside() const {
             return "the file was kept as " + target;
         }
         if (errno != EEXIST)
-            return "it could not be kept aside: " + failure("rename", path_, errno);
+            return "it could not be kept aside: " + failure_text("rename", path_, errno);
     }
     return "it could not be kept aside: no free name like " + base;
 }
@@ -217,85 +199,23 @@ bool ProfileStore::unchanged(const std::string& text) {
 }
 
 bool ProfileStore::ensure_directory(std::string& error) const {
-    struct stat info {};
-    if (::stat(directory_.c_str(), &info) == 0) {
-        if (S_ISDIR(info.st_mode)) return true;
-        error = "cannot write " + path_ + ": " + directory_ + " is not a directory";
-        return false;
-    }
-    if (errno != ENOENT) {
-        error = failure("use", directory_, errno);
-        return false;
-    }
-    const std::filesystem::path dir(directory_);
-    if (dir.has_parent_path()) {
-        std::error_code ec;
-        std::filesystem::create_directories(dir.parent_path(), ec);
-        if (ec) {
-            error = "cannot create " + dir.parent_path().string() + ": " + ec.message();
-            return false;
-        }
-    }
-    if (::mkdir(directory_.c_str(), 0700) != 0 && errno != EEXIST) {
-        error = failure("create", directory_, errno);
-        return false;
-    }
-    // mkdir applied the umask; the directory holds Wi-Fi keys, so make it exactly 0700.
-    if (::chmod(directory_.c_str(), 0700) != 0) {
-        error = failure("set the mode of", directory_, errno);
-        return false;
-    }
-    spdlog::info("profile: created {}", directory_);
-    return true;
+    const DirectoryResult result = ensure_private_directory(directory_, error);
+    if (result == DirectoryResult::created) spdlog::info("profile: created {}", directory_);
+    // "<directory> is not a directory" alone would not say what could not be done.
+    if (result == DirectoryResult::not_a_directory) error = "cannot write " + path_ + ": " + error;
+    return result == DirectoryResult::existed || result == DirectoryResult::created;
 }
 
 bool ProfileStore::write_file(const std::string& text, std::string& error) {
-    const std::string prefix = (std::filesystem::path(directory_) / temporary_prefix).string() +
-                               std::to_string(::getpid()) + "-";
-    std::string temporary;
-    UniqueFd fd;
-    for (unsigned attempt = 0; attempt < max_name_attempts && !fd; ++attempt) {
-        temporary = prefix + std::to_string(temporary_serial_++);
-        fd = UniqueFd(
-            ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
-        if (!fd && errno != EEXIST) break;
-    }
-    if (!fd) {
-        error = "cannot write " + path_ + ": " + failure("create", temporary, errno);
-        return false;
-    }
-    const auto fail = [&](const char* what) {
-        error = "cannot write " + path_ + ": " + failure(what, temporary, errno);
-        fd.reset();
-        ::unlink(temporary.c_str());
-        return false;
-    };
-    // The umask may have taken bits away (or the mode must not depend on it): exactly 0600.
-    if (::fchmod(fd.get(), 0600) != 0) return fail("set the mode of");
-    std::string_view rest = text;
-    while (!rest.empty()) {
-        const ssize_t written = write_(fd.get(), rest.data(), rest.size());
-        if (written < 0) {
-            if (errno == EINTR) continue;
-            return fail("write");
-        }
-        if (written == 0) {
-            errno = ENOSPC;  // write(2) made no progress: treat it as a full disk
-            return fail("write");
-        }
-        rest.remove_prefix(static_cast<std::size_t>(written));
-    }
-    if (::fsync(fd.get()) != 0) return fail("sync");
-    if (::close(fd.release()) != 0) return fail("close");
-    if (::rename(temporary.c_str(), path_.c_str()) != 0) {
-        error = "cannot write " + path_ + ": cannot rename " + temporary +
-                " to it: " + errno_text(errno);
-        ::unlink(temporary.c_str());
+    std::string problem;
+    const ReplaceResult result =
+        replace_file_atomically(path_, text, problem, write_, &temporary_serial_);
+    if (result == ReplaceResult::failed) {
+        error = "cannot write " + path_ + ": " + problem;
         return false;
     }
     // The new file is in place; a failing directory sync only weakens its durability.
-    std::string sync_error;
-    if (!sync_directory(directory_, sync_error)) spdlog::warn("profile: {}", sync_error);
+    if (result == ReplaceResult::replaced_unsynced) spdlog::warn("profile: {}", problem);
     return true;
 }
 

@@ -8,53 +8,35 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <system_error>
 #include <utility>
 
 #include "../serial/unique_fd.hpp"
+#include "wizfi250d/util/private_files.hpp"
 
 namespace wizfi250d {
 
 namespace {
 
-std::string failure(const char* what, const std::string& path, int error) {
-    return std::string("cannot ") + what + " " + path + ": " + std::strerror(error);
-}
-
-bool write_all(int fd, std::string_view bytes) {
-    while (!bytes.empty()) {
-        const ssize_t written = ::write(fd, bytes.data(), bytes.size());
-        if (written < 0) {
-            if (errno == EINTR) continue;
-            return false;
-        }
-        bytes.remove_prefix(static_cast<std::size_t>(written));
-    }
-    return true;
-}
-
-void sync_directory(const std::string& directory) {
-    UniqueFd dir(::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (!dir || ::fsync(dir.get()) != 0)
-        spdlog::warn("run marker: {}", failure("sync", directory, errno));
+// Logged, not failed: the marker is already written or gone, and only a power cut right after
+// could undo that.
+void warn_unless_synced(const std::string& directory) {
+    std::string error;
+    if (!sync_directory(directory, error)) spdlog::warn("run marker: {}", error);
 }
 
 bool ensure_directory(const std::string& directory) {
-    struct stat info {};
-    if (::stat(directory.c_str(), &info) == 0) return true;
-    std::error_code ec;
-    std::filesystem::create_directories(directory, ec);
-    if (ec) {
-        spdlog::warn("run marker: cannot create {}: {}", directory, ec.message());
-        return false;
+    std::string error;
+    switch (ensure_private_directory(directory, error)) {
+        case DirectoryResult::existed:
+        case DirectoryResult::created:
+            return true;
+        case DirectoryResult::not_a_directory:
+        case DirectoryResult::failed:
+            break;
     }
-    if (::chmod(directory.c_str(), 0700) != 0) {
-        spdlog::warn("run marker: {}", failure("set the mode of", directory, errno));
-        return false;
-    }
-    return true;
+    spdlog::warn("run marker: {}", error);
+    return false;
 }
 
 }  // namespace
@@ -91,17 +73,17 @@ bool RunMarker::mark_running() {
     if (!ensure_directory(directory_)) return false;
     UniqueFd fd(::open(path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600));
     if (!fd) {
-        spdlog::warn("run marker: {}", failure("create", path_, errno));
+        spdlog::warn("run marker: {}", failure_text("create", path_, errno));
         return false;
     }
     const std::string text = std::to_string(::getpid()) + "\n";
     // Synced, so that a power cut right after the start still leaves the marker behind.
     if (::fchmod(fd.get(), 0600) != 0 || !write_all(fd.get(), text) || ::fsync(fd.get()) != 0) {
-        spdlog::warn("run marker: {}", failure("write", path_, errno));
+        spdlog::warn("run marker: {}", failure_text("write", path_, errno));
         return false;
     }
     fd.reset();
-    sync_directory(directory_);
+    warn_unless_synced(directory_);
     spdlog::debug("run marker: {} created", path_);
     return true;
 }
@@ -109,10 +91,10 @@ bool RunMarker::mark_running() {
 bool RunMarker::mark_clean_exit() {
     if (::unlink(path_.c_str()) != 0) {
         if (errno == ENOENT) return true;
-        spdlog::warn("run marker: {}", failure("remove", path_, errno));
+        spdlog::warn("run marker: {}", failure_text("remove", path_, errno));
         return false;
     }
-    sync_directory(directory_);
+    warn_unless_synced(directory_);
     spdlog::debug("run marker: {} removed", path_);
     return true;
 }

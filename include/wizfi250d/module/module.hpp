@@ -18,6 +18,7 @@
 #include "wizfi250d/module/settings.hpp"
 #include "wizfi250d/net/certificate_store.hpp"
 #include "wizfi250d/net/module_tls.hpp"
+#include "wizfi250d/net/name_lookup.hpp"
 #include "wizfi250d/net/socket.hpp"
 #include "wizfi250d/net/socket_table.hpp"
 #include "wizfi250d/profile/profile.hpp"
@@ -111,6 +112,9 @@ public:
     bool link_up() const { return wifi_link_.has_value(); }
     const std::optional<LinkInfo>& link() const { return wifi_link_; }
     WifiBackend& wifi() { return *wifi_; }
+    // Host-name lookups (AT+FDNS, SCON by AT+SDNAME): through the link's name servers (DHCP or
+    // AT+WADNS) when it has some, else the system resolver.
+    std::unique_ptr<NameLookup> make_name_lookup();
 
     // Sockets (module_sockets.cpp). open_socket() takes the lowest free CID; the events of
     // spec §2.3 follow (some before it returns, see design "Event order").
@@ -155,6 +159,9 @@ private:
     void when_receive_room(std::function<void()> callback) override;
 
     void link_lost();
+    // The link came back by itself (re-association and IP again, spec §3.2).
+    void link_restored(LinkInfo link);
+    void report_link_up();
     void try_air_command();
     void continue_air_command();
     void finish_air_command();

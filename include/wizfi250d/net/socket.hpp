@@ -80,10 +80,14 @@ public:
     virtual bool verify_host_name() const = 0;
 };
 
+class NameLookup;
+
 struct SocketContext {
     boost::asio::io_context& io;
     SocketObserver& observer;
     TlsContexts* tls = nullptr;
+    // Host-name lookups for clients by name (AT+SDNAME); the system resolver when unset.
+    std::function<std::unique_ptr<NameLookup>()> name_lookup;
     std::chrono::milliseconds connect_timeout{5000};
 };
 

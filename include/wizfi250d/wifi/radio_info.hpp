@@ -1,0 +1,35 @@
+#pragma once
+
+// What the radio under an interface reports through nl80211 (libnl-genl): for AT+WSTAT and
+// AT+MMAC=?. On a machine without nl80211 (no cfg80211 in the kernel, a wired interface) every
+// value is absent and the reason is logged once.
+
+#include <optional>
+#include <string>
+
+#include "wizfi250d/at/params.hpp"
+
+namespace wizfi250d {
+
+struct RadioInfo {
+    std::optional<MacAddress> mac;    // NL80211_ATTR_MAC, else the sysfs address
+    std::optional<int> signal_dbm;    // the associated AP's signal (NL80211_STA_INFO_SIGNAL)
+    std::optional<int> tx_power_dbm;  // NL80211_ATTR_WIPHY_TX_POWER_LEVEL / 100
+};
+
+class RadioInfoSource {
+public:
+    // Queries nl80211 for `interface`; never throws, never blocks for long (the netlink socket
+    // has a short receive timeout; the kernel answers at once).
+    RadioInfo query(const std::string& interface) const;
+
+private:
+    // Set once nl80211 was found missing: the reason is logged once and not asked again.
+    mutable bool nl80211_missing_ = false;
+    mutable bool logged_interface_problem_ = false;
+};
+
+// /sys/class/net/<interface>/address.
+std::optional<MacAddress> interface_mac(const std::string& interface);
+
+}  // namespace wizfi250d
