@@ -20,6 +20,7 @@
 #include "wizfi250d/module/daemon_config.hpp"
 #include "wizfi250d/module/module.hpp"
 #include "wizfi250d/serial/serial_link.hpp"
+#include "wizfi250d/wifi/soft_ap_backend.hpp"
 #include "wizfi250d/wifi/wpa_supplicant_backend.hpp"
 
 namespace {
@@ -72,9 +73,17 @@ int main(int argc, char** argv) {
 
     boost::asio::io_context io;
     SerialLink link(io, settings->serial);
-    auto wifi = settings->wifi_backend == "wpa_supplicant"
-                    ? make_wpa_supplicant_backend(io, wpa_backend_options(*settings))
-                    : make_host_backend(settings->interface);
+    std::unique_ptr<WifiBackend> wifi;
+    if (settings->wifi_backend == "wpa_supplicant") {
+        AccessPointOptions ap;
+        ap.runtime_dir = settings->runtime_dir;
+        ap.hostapd_driver = settings->hostapd_driver;
+        wifi = make_soft_ap_backend(io,
+                                    make_wpa_supplicant_backend(io, wpa_backend_options(*settings)),
+                                    settings->interface, ap);
+    } else {
+        wifi = make_host_backend(settings->interface);
+    }
     Module module(io, *settings, link, std::move(wifi));
 
     boost::asio::signal_set stop_signals(io, SIGINT, SIGTERM);

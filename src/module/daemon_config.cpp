@@ -140,6 +140,12 @@ const std::vector<ConfigKey>& config_keys() {
              s.tls.check_host_name = *flag;
              return std::string{};
          }},
+        {"hostapd_driver",
+         [](std::string_view v, DaemonSettings& s, std::string&) {
+             if (v.empty()) return std::string("expected a hostapd driver name");
+             s.hostapd_driver = std::string(v);
+             return std::string{};
+         }},
         {"air_command",
          [](std::string_view v, DaemonSettings& s, std::string&) {
              const auto flag = parse_yes_no(v);

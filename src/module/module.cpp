@@ -139,7 +139,7 @@ void Module::boot(bool reopen_serial) {
     if (reopen_serial) serial_.reopen(images_.ram.uart);
     output_.banner();
     const auto now = std::chrono::steady_clock::now();
-    last_service_try_ = last_socket_data_ = no_socket_since_ = now;
+    last_service_try_ = last_socket_data_ = no_socket_since_ = last_gateway_check_ = now;
     if (is_service(images_.ram.service)) {
         boot_join();
         return;

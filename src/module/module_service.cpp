@@ -5,6 +5,7 @@
 
 #include "wizfi250d/module/module.hpp"
 #include "wizfi250d/module/service.hpp"
+#include "wizfi250d/net/pinger.hpp"
 
 namespace wizfi250d {
 
@@ -41,6 +42,39 @@ void Module::recovery_reset(std::string_view why) {
     reboot(true);
 }
 
+void Module::check_gateway(std::chrono::steady_clock::time_point now) {
+    const auto& [period_s, count, limit, smart_antenna] = images_.ram.wifi_check;
+    (void)smart_antenna;  // antenna switching has no meaning here: the reset is what remains
+    if (period_s == 0 || gateway_check_running_ ||
+        now - last_gateway_check_ < std::chrono::seconds(period_s))
+        return;
+    last_gateway_check_ = now;
+    const bool station = images_.ram.wifi_mode == WifiMode::station;
+    if (station && !link_up() && is_service(images_.ram.service)) {
+        // How the firmware retries a failed boot-time join.
+        recovery_reset("AT+WCHECK: no station link in service mode");
+        return;
+    }
+    if (!link_up() || wifi_link_->gateway.is_zero()) return;
+    gateway_check_running_ = true;
+    auto failures = std::make_shared<unsigned>(0);
+    PingerOptions options;
+    options.timeout = std::chrono::seconds(1);
+    Pinger::create(io_, options)
+        ->run(
+            wifi_link_->gateway, count,
+            [failures](const PingResult& result) {
+                if (result.outcome != PingOutcome::reply) ++*failures;
+            },
+            [this, failures, limit = limit] {
+                gateway_check_running_ = false;
+                if (*failures >= limit && state_ != ModuleState::rebooting) {
+                    recovery_reset("AT+WCHECK: " + std::to_string(*failures) +
+                                   " gateway pings failed");
+                }
+            });
+}
+
 void Module::check_recovery_options(std::chrono::steady_clock::time_point now) {
     const Profile& p = images_.ram;
     const auto seconds = [&p](unsigned option) {
@@ -63,6 +97,9 @@ void Module::check_recovery_options(std::chrono::steady_clock::time_point now) {
             return;
         }
     }
+
+    check_gateway(now);
+    if (state_ == ModuleState::rebooting) return;
 
     // 8: a service module with the link up but no socket for this long.
     if (sockets_.count() > 0 || !link_up()) no_socket_since_ = now;

@@ -178,6 +178,9 @@ private:
     // Spec §5.3 step 5: a service record means "join at boot".
     void boot_join();
     void recovery_reset(std::string_view why);
+    // AT+WCHECK: every period, ping the gateway; too many timeouts (or no station link in
+    // service mode) reset the module (spec §2.2).
+    void check_gateway(std::chrono::steady_clock::time_point now);
     void start_data_mode();
     void send_data_packet(std::string packet, std::function<void(bool ok)> done);
     void escaped_from_data_mode();
@@ -255,6 +258,8 @@ private:
     std::chrono::steady_clock::time_point last_service_try_;
     std::chrono::steady_clock::time_point last_socket_data_;
     std::chrono::steady_clock::time_point no_socket_since_;
+    std::chrono::steady_clock::time_point last_gateway_check_;
+    bool gateway_check_running_ = false;
     boost::asio::steady_timer reboot_timer_;
     boost::asio::steady_timer sleep_timer_;
 };

@@ -24,6 +24,8 @@ struct DaemonSettings {
     // the password. Empty: the normal WPA-PSK mapping (spec §7).
     std::string wpa_eap_method;
     std::string wpa_eap_identity;
+    // The soft AP (AT+WSET=1 + AT+WJOIN) runs hostapd with this driver on `interface`.
+    std::string hostapd_driver = "nl80211";
 
     // What AT+MINFO and the banner report. Hosts may check the version, so it is the module's.
     std::string firmware_version = "1.0.5.2";
