@@ -50,14 +50,6 @@ ResultCode flag_setting(Module& m, std::string_view args, bool& field) {
     return ResultCode::ok;
 }
 
-// [OK] first, then the whole RAM profile saved and the module rebooted (USET, MMAC, MSPI).
-ResultCode save_and_reboot(Module& m) {
-    m.output().result(ResultCode::ok);
-    m.save_profile();
-    m.reboot(false);
-    return ResultCode::none;
-}
-
 constexpr std::array<std::string_view, 7> customer_codes{"WIZNET", "SHINHEUNG", "URIEL",  "POSBANK",
                                                          "COWAYA", "COWAYB",    "ENCORED"};
 
@@ -140,7 +132,8 @@ ResultCode mmac(Module& m, std::string_view args) {
         if (!mac) return ResultCode::invalid_input;
         m.profile().mac = *mac;
     }
-    return save_and_reboot(m);
+    m.save_and_reboot();
+    return ResultCode::none;
 }
 
 ResultCode minfo(Module& m, std::string_view /*trailing text is ignored*/) {
@@ -311,7 +304,8 @@ ResultCode uset(Module& m, std::string_view args) {
         m.save_profile();
         return ResultCode::ok;
     }
-    return save_and_reboot(m);
+    m.save_and_reboot();
+    return ResultCode::none;
 }
 
 ResultCode mspi(Module& m, std::string_view args) {
@@ -331,7 +325,8 @@ ResultCode mspi(Module& m, std::string_view args) {
         profile.spi_mode = *mode;
     }
     profile.host_interface = *interface;
-    return save_and_reboot(m);
+    m.save_and_reboot();
+    return ResultCode::none;
 }
 
 ResultCode mcustom(Module& m, std::string_view args) {

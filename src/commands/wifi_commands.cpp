@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -358,11 +359,11 @@ ResultCode wstat(Module& m, std::string_view /*args*/) {
     }
     const LinkInfo& link = *m.link();
     const bool station = m.profile().wifi_mode == WifiMode::station;
-    // The RSSI is printed without its sign.
-    const int rssi = station ? -radio.rssi_dbm : 0;
+    // The RSSI is printed without its sign; an AP has none.
+    const int rssi = station ? std::abs(radio.rssi_dbm) : 0;
     m.output().line(std::string(station ? "STA/" : "AP/") + link.ssid + "/" +
                     link.address.to_string() + "/" + link.gateway.to_string() + "/" + tail +
-                    std::to_string(rssi < 0 ? -rssi : rssi));
+                    std::to_string(rssi));
     return ResultCode::ok;
 }
 
@@ -380,9 +381,7 @@ ResultCode wreg(Module& m, std::string_view args) {
     // Spec §2.2: [OK], then the whole RAM profile is saved and the module reboots without
     // closing sockets or leaving Wi-Fi first.
     m.profile().country = code;
-    m.output().result(ResultCode::ok);
-    m.save_profile();
-    m.reboot(false);
+    m.save_and_reboot();
     return ResultCode::none;
 }
 

@@ -1,6 +1,7 @@
 #include "wizfi250d/module/daemon_config.hpp"
 
 #include <array>
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -40,10 +41,31 @@ std::optional<bool> parse_yes_no(std::string_view value) {
 }
 
 // One row per config key: how a value is applied. Returns an error text, empty when fine.
+using Apply = std::function<std::string(std::string_view value, DaemonSettings& settings,
+                                        std::string& log_level)>;
 struct ConfigKey {
     std::string_view name;
-    std::function<std::string(std::string_view, DaemonSettings&, std::string&)> apply;
+    Apply apply;
 };
+
+// A value taken as it is.
+Apply text(std::string DaemonSettings::*field) {
+    return [field](std::string_view v, DaemonSettings& s, std::string&) {
+        s.*field = std::string(v);
+        return std::string{};
+    };
+}
+
+// A yes/no value; `field` picks the flag (some live in nested option structs).
+Apply flag(std::function<bool&(DaemonSettings&)> field, const char* expected = "yes or no") {
+    return
+        [field = std::move(field), expected](std::string_view v, DaemonSettings& s, std::string&) {
+            const auto value = parse_yes_no(v);
+            if (!value) return std::string("expected ") + expected;
+            field(s) = *value;
+            return std::string{};
+        };
+}
 
 std::string set_serial(std::string_view value, DaemonSettings& s, std::string&) {
     auto spec = SerialSpec::parse(value);
@@ -52,137 +74,99 @@ std::string set_serial(std::string_view value, DaemonSettings& s, std::string&) 
     return {};
 }
 
+std::string set_wifi(std::string_view v, DaemonSettings& s, std::string&) {
+    if (!valid_backend(v)) return "expected host or wpa_supplicant";
+    s.wifi_backend = std::string(v);
+    return {};
+}
+
+// An EAP method name as wpa_supplicant spells it (upper case), or empty.
+std::string set_eap_method(std::string_view v, DaemonSettings& s, std::string&) {
+    std::string method;
+    for (const char c : v) {
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-')
+            return "expected an EAP method such as MD5, PEAP, TTLS";
+        method += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+    s.wpa_eap_method = method;
+    return {};
+}
+
+std::string set_log_level(std::string_view v, DaemonSettings&, std::string& level) {
+    if (!valid_log_level(v)) return "expected trace|debug|info|warn|error";
+    level = std::string(v);
+    return {};
+}
+
+std::string set_tls_trust(std::string_view v, DaemonSettings& s, std::string&) {
+    if (v == "module") {
+        s.tls.trust = TlsOptions::Trust::module;
+    } else if (v == "system") {
+        s.tls.trust = TlsOptions::Trust::system;
+    } else {
+        return "expected module or system";
+    }
+    return {};
+}
+
+std::string set_hostapd_driver(std::string_view v, DaemonSettings& s, std::string&) {
+    if (v.empty()) return "expected a hostapd driver name";
+    s.hostapd_driver = std::string(v);
+    return {};
+}
+
+// Comma-separated IPv4 networks.
+std::string set_air_command_allow(std::string_view v, DaemonSettings& s, std::string&) {
+    s.air_command.allowed.clear();
+    std::string_view rest = v;
+    while (!rest.empty()) {
+        const auto comma = rest.find(',');
+        const auto item = trim(rest.substr(0, comma));
+        rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+        if (item.empty()) continue;
+        const auto network = parse_ipv4_network(item);
+        if (!network) return "not an IPv4 network: " + std::string(item);
+        s.air_command.allowed.push_back(*network);
+    }
+    return {};
+}
+
+std::string set_data_flush(std::string_view v, DaemonSettings& s, std::string&) {
+    if (v != "timer" && v != "immediate") return "expected timer or immediate";
+    s.flush_when_idle = v == "immediate";
+    return {};
+}
+
+std::string set_reboot_delay(std::string_view v, DaemonSettings& s, std::string&) {
+    const auto ms = parse_number(v);
+    if (!ms || *ms > 10000) return "expected 0-10000";
+    s.reboot_delay = std::chrono::milliseconds(*ms);
+    return {};
+}
+
 const std::vector<ConfigKey>& config_keys() {
     static const std::vector<ConfigKey> keys{
         {"serial", set_serial},
-        {"state_dir",
-         [](std::string_view v, DaemonSettings& s, std::string&) {
-             s.state_dir = std::string(v);
-             return std::string{};
-         }},
-        {"runtime_dir",
-         [](std::string_view v, DaemonSettings& s, std::string&) {
-             s.runtime_dir = std::string(v);
-             return std::string{};
-         }},
-        {"wifi",
-         [](std::string_view v, DaemonSettings& s, std::string&) {
-             if (!valid_backend(v)) return std::string("expected host or wpa_supplicant");
-             s.wifi_backend = std::string(v);
-             return std::string{};
-         }},
-        {"interface",
-         [](std::string_view v, DaemonSettings& s, std::string&) {
-             s.interface = std::string(v);
-             return std::string{};
-         }},
-        {"wpa_ctrl_dir",
-         [](std::string_view v, DaemonSettings& s, std::string&) {
-             s.wpa_ctrl_dir = std::string(v);
-             return std::string{};
-         }},
-        {"wpa_eap_method",
-         [](std::string_view v, DaemonSettings& s, std::string&) {
-             // An EAP method name as wpa_supplicant spells it (upper case), or empty.
-             std::string method;
-             for (const char c : v) {
-                 const bool allowed = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                                      (c >= '0' && c <= '9') || c == '-';
-                 if (!allowed) return std::string("expected an EAP method such as MD5, PEAP, TTLS");
-                 method += c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
-             }
-             s.wpa_eap_method = method;
-             return std::string{};
-         }},
-        {"wpa_eap_identity",
-         [](std::string_view v, DaemonSettings& s, std::string&) {
-             s.wpa_eap_identity = std::string(v);
-             return std::string{};
-         }},
-        {"log_level",
-         [](std::string_view v, DaemonSettings&, std::string& level) {
-             if (!valid_log_level(v)) return std::string("expected trace|debug|info|warn|error");
-             level = std::string(v);
-             return std::string{};
-         }},
-        {"firmware_version",
-         [](std::string_view v, DaemonSettings& s, std::string&) {
-             s.firmware_version = std::string(v);
-             return std::string{};
-         }},
-        {"hardware_version",
-         [](std::string_view v, DaemonSettings& s, std::string&) {
-             s.hardware_version = std::string(v);
-             return std::string{};
-         }},
-        {"wset_binary_ssid",
-         [](std::string_view v, DaemonSettings& s, std::string&) {
-             const auto flag = parse_yes_no(v);
-             if (!flag) return std::string("expected yes or no");
-             s.wset_binary_ssid = *flag;
-             return std::string{};
-         }},
-        {"tls_trust",
-         [](std::string_view v, DaemonSettings& s, std::string&) {
-             if (v == "module") {
-                 s.tls.trust = TlsOptions::Trust::module;
-             } else if (v == "system") {
-                 s.tls.trust = TlsOptions::Trust::system;
-             } else {
-                 return std::string("expected module or system");
-             }
-             return std::string{};
-         }},
+        {"state_dir", text(&DaemonSettings::state_dir)},
+        {"runtime_dir", text(&DaemonSettings::runtime_dir)},
+        {"wifi", set_wifi},
+        {"interface", text(&DaemonSettings::interface)},
+        {"wpa_ctrl_dir", text(&DaemonSettings::wpa_ctrl_dir)},
+        {"wpa_eap_method", set_eap_method},
+        {"wpa_eap_identity", text(&DaemonSettings::wpa_eap_identity)},
+        {"hostapd_driver", set_hostapd_driver},
+        {"log_level", set_log_level},
+        {"firmware_version", text(&DaemonSettings::firmware_version)},
+        {"hardware_version", text(&DaemonSettings::hardware_version)},
+        {"wset_binary_ssid", flag([](DaemonSettings& s) -> bool& { return s.wset_binary_ssid; })},
+        {"tls_trust", set_tls_trust},
         {"tls_check_host_name",
-         [](std::string_view v, DaemonSettings& s, std::string&) {
-             const auto flag = parse_yes_no(v);
-             if (!flag) return std::string("expected yes or no");
-             s.tls.check_host_name = *flag;
-             return std::string{};
-         }},
-        {"hostapd_driver",
-         [](std::string_view v, DaemonSettings& s, std::string&) {
-             if (v.empty()) return std::string("expected a hostapd driver name");
-             s.hostapd_driver = std::string(v);
-             return std::string{};
-         }},
+         flag([](DaemonSettings& s) -> bool& { return s.tls.check_host_name; })},
         {"air_command",
-         [](std::string_view v, DaemonSettings& s, std::string&) {
-             const auto flag = parse_yes_no(v);
-             if (!flag) return std::string("expected on or off");
-             s.air_command.enabled = *flag;
-             return std::string{};
-         }},
-        {"air_command_allow",
-         [](std::string_view v, DaemonSettings& s, std::string&) {
-             s.air_command.allowed.clear();
-             std::string_view rest = v;
-             while (!rest.empty()) {
-                 const auto comma = rest.find(',');
-                 const auto item = trim(rest.substr(0, comma));
-                 rest =
-                     comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
-                 if (item.empty()) continue;
-                 const auto network = parse_ipv4_network(item);
-                 if (!network) return "not an IPv4 network: " + std::string(item);
-                 s.air_command.allowed.push_back(*network);
-             }
-             return std::string{};
-         }},
-        {"data_flush",
-         [](std::string_view v, DaemonSettings& s, std::string&) {
-             if (v != "timer" && v != "immediate")
-                 return std::string("expected timer or immediate");
-             s.flush_when_idle = v == "immediate";
-             return std::string{};
-         }},
-        {"reboot_delay_ms",
-         [](std::string_view v, DaemonSettings& s, std::string&) {
-             const auto ms = parse_number(v);
-             if (!ms || *ms > 10000) return std::string("expected 0-10000");
-             s.reboot_delay = std::chrono::milliseconds(*ms);
-             return std::string{};
-         }},
+         flag([](DaemonSettings& s) -> bool& { return s.air_command.enabled; }, "on or off")},
+        {"air_command_allow", set_air_command_allow},
+        {"data_flush", set_data_flush},
+        {"reboot_delay_ms", set_reboot_delay},
     };
     return keys;
 }

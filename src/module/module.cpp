@@ -194,6 +194,12 @@ void Module::reboot(bool close_first) {
     (*wait_for_drain)();
 }
 
+void Module::save_and_reboot() {
+    output_.result(ResultCode::ok);
+    save_profile();  // a failure is logged; the module reboots all the same
+    reboot(false);
+}
+
 bool Module::save_profile() {
     images_.saved = images_.ram;
     return persist_saved_image();

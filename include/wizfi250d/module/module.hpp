@@ -83,6 +83,10 @@ public:
     // and leave Wi-Fi with their events first (MRESET, MFDEF); WREG, USET, MMAC do not.
     void reboot(bool close_first);
 
+    // [OK], then the whole RAM profile saved and an immediate reboot without closing first
+    // (USET, MMAC, MSPI, WREG).
+    void save_and_reboot();
+
     // Copies the RAM profile to the saved image ("flash") and writes it to the state directory.
     // false when the file could not be written (logged; the old file stays intact).
     bool save_profile();

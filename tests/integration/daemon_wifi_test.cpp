@@ -1,0 +1,679 @@
+// The REAL daemon binary with `wifi = wpa_supplicant`, inside a network namespace, byte-exact on
+// its serial side (spec §2.2 WJOIN/WLEAVE/WSTAT/WNET, §3.2, Appendix B2/B3; topology of
+// research/test-environment.md §9):
+//
+//   root ns: this test drives the daemon's pty and reaches the control sockets by path
+//
+//   ns "AP" (net_.ns_a)                          ns "STA" (net_.ns_b)
+//   hostapd driver=wired, 802.1X, EAP server     wpa_supplicant -Dwired -i if_b
+//     (user md5user / MD5 / password123)         wizfi250d --config FILE (wifi = wpa_supplicant,
+//   dnsmasq: DHCP 203.0.113.100-150, router and     wpa_eap_method = MD5, wpa_eap_identity =
+//     DNS 203.0.113.1, echo.test -> 203.0.113.1     md5user), which runs its own DHCP client
+//   socat echo: TCP 5000, UDP 5001
+//          if_a 203.0.113.1/24  <====== veth ======>  if_b
+//
+// The WSEC key is the EAP-MD5 password (the daemon's wired 802.1X mapping, README
+// `wpa_eap_method`): the right key gives a real authenticated join, a wrong one a real EAP
+// failure. The soft-AP test uses a second pair: the daemon in the "AP" namespace (hostapd
+// driver=wired and dnsmasq started by the daemon), a DHCP client and a TCP client in the other.
+//
+// Every process is started by this test and stopped by its PID; the namespaces go at the end
+// (NetnsPair). The daemon's, wpa_supplicant's, hostapd's and dnsmasq's logs are printed when a
+// test fails (always with WIZFI250D_ITEST_LOGS set).
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "../../src/wifi/child_process.hpp"
+#include "daemon_wifi_support.hpp"
+#include "netns.hpp"
+
+namespace wizfi250d {
+namespace {
+
+using namespace std::chrono_literals;
+using itest::NsDaemon;
+using itest::same_bytes;
+
+const std::string kSsid = "TestAP";
+const std::string kEapUser = "md5user";
+const std::string kEapPassword = "password123";
+const std::string kApIp = "203.0.113.1";
+const std::string kWstatHeader = "IF/SSID/IP-Addr/Gateway/MAC/TxPower(dBm)/RSSI(-dBm)\r\n";
+const std::vector<std::string> kFinal{"[OK]\r\n", "[ERROR]\r\n"};
+
+void write_file(const std::string& path, const std::string& text) {
+    std::ofstream(path) << text;
+}
+
+std::string tail_of(const std::string& text, std::size_t max = 48 * 1024) {
+    return text.size() <= max ? text : "[...]\n" + text.substr(text.size() - max);
+}
+
+// The MAC address of an interface, upper case (as AT+WSTAT prints it).
+std::string interface_mac(const itest::NetnsPair& net, const std::string& ns,
+                          const std::string& interface) {
+    const std::string out = net.ip(ns, {"link", "show", "dev", interface}).output;
+    const auto at = out.find("link/ether ");
+    if (at == std::string::npos) return {};
+    std::string mac = out.substr(at + 11, 17);
+    std::transform(mac.begin(), mac.end(), mac.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    return mac;
+}
+
+// The address dnsmasq leased to `mac` (lease file lines: expiry mac ip name client-id).
+std::string leased_ip(const std::string& lease_file, const std::string& mac) {
+    std::istringstream lines(itest::read_file(lease_file));
+    std::string line;
+    while (std::getline(lines, line)) {
+        std::istringstream words(line);
+        std::string expiry, lease_mac, ip;
+        words >> expiry >> lease_mac >> ip;
+        if (strcasecmp(lease_mac.c_str(), mac.c_str()) == 0) return ip;
+    }
+    return {};
+}
+
+bool in_dhcp_range(const std::string& ip) {
+    const std::string prefix = "203.0.113.";
+    if (ip.rfind(prefix, 0) != 0) return false;
+    const int last = std::atoi(ip.c_str() + prefix.size());
+    return last >= 100 && last <= 150;
+}
+
+std::string joined_output(const std::string& ip, const std::string& gateway) {
+    return "AT+WJOIN\r\nJoining : " + kSsid + "\r\nSuccessfully joined : " + kSsid +
+           "\r\n\r\n[Link-Up Event]\r\n  IP Addr    : " + ip + "\r\n  Gateway    : " + gateway +
+           "\r\n[OK]\r\n";
+}
+
+std::size_t count_of(const std::string& text, const std::string& what) {
+    std::size_t n = 0;
+    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
+        ++n;
+    return n;
+}
+
+// Skips (with the reason) where the namespace tests cannot run; empty when they can.
+std::string missing_parts(const std::vector<std::string>& programs) {
+    if (auto reason = itest::netns_unavailable_reason(); !reason.empty()) return reason;
+    for (const auto& program : programs)
+        if (find_program(program).empty())
+            return program + " is not installed (scripts/install-deps.sh --test)";
+    std::string detail;
+    if (!itest::test_net_free_in_root(detail))
+        return "203.0.113.0/24 is in use in the root namespace:\n" + detail;
+    return {};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Station: the daemon next to wpa_supplicant in the STA namespace.
+
+class DaemonWifiStation : public ::testing::Test {
+protected:
+    void SetUp() override {
+        const auto missing = missing_parts(
+            {"wpa_supplicant", "wpa_cli", "hostapd", "dnsmasq", "socat", "udhcpc", "ss"});
+        if (!missing.empty()) GTEST_SKIP() << missing;
+        ASSERT_FALSE(dir_.path().empty());
+        d_ = dir_.path();
+        ASSERT_EQ(::mkdir((d_ + "/run").c_str(), 0700), 0);
+        std::string error;
+        ASSERT_TRUE(net_.create(error)) << error;
+        ready_ = true;
+        ap_ = net_.ns_a();
+        sta_ = net_.ns_b();
+        ASSERT_EQ(net_.ip(ap_, {"addr", "add", kApIp + "/24", "dev", net_.if_a()}).exit_code, 0);
+        ASSERT_EQ(net_.ip(ap_, {"link", "set", net_.if_a(), "up"}).exit_code, 0);
+        ASSERT_EQ(net_.ip(sta_, {"link", "set", net_.if_b(), "up"}).exit_code, 0);
+        // The test address is inside the AP namespace (and, checked above, not in the root one)
+        // before anything is sent.
+        const auto a = net_.ip(ap_, {"-4", "addr", "show", "dev", net_.if_a()});
+        ASSERT_NE(a.output.find("inet " + kApIp + "/24"), std::string::npos) << a.output;
+        sta_mac_ = interface_mac(net_, sta_, net_.if_b());
+        ASSERT_EQ(sta_mac_.size(), 17U);
+        resolv_conf_before_ = itest::read_file("/etc/resolv.conf");
+
+        // AP namespace: the 802.1X authenticator with its EAP server.
+        write_file(d_ + "/eap_users", "\"" + kEapUser + "\" MD5 \"" + kEapPassword + "\"\n");
+        write_file(d_ + "/hostapd.conf",
+                   "interface=" + net_.if_a() + "\ndriver=wired\nctrl_interface=" + d_ +
+                       "/hostapd\nieee8021x=1\neapol_version=2\nuse_pae_group_addr=1\n"
+                       "eap_server=1\neap_user_file=" +
+                       d_ + "/eap_users\n");
+        ASSERT_TRUE(
+            hostapd_.start({"ip", "netns", "exec", ap_, "hostapd", "-t", d_ + "/hostapd.conf"},
+                           d_ + "/hostapd.log"));
+        ASSERT_TRUE(itest::eventually([&] { return exists(d_ + "/hostapd/" + net_.if_a()); }, 5s))
+            << itest::read_file(d_ + "/hostapd.log");
+
+        // AP namespace: DHCP and DNS. --local=/#/: every other name is NXDOMAIN, nothing is
+        // forwarded anywhere.
+        ASSERT_TRUE(dnsmasq_.start({"ip",
+                                    "netns",
+                                    "exec",
+                                    ap_,
+                                    "dnsmasq",
+                                    "--keep-in-foreground",
+                                    "--conf-file=/dev/null",
+                                    "--no-resolv",
+                                    "--no-hosts",
+                                    "--no-poll",
+                                    "--local=/#/",
+                                    "--interface=" + net_.if_a(),
+                                    "--bind-interfaces",
+                                    "--except-interface=lo",
+                                    "--no-ping",
+                                    "--dhcp-authoritative",
+                                    "--dhcp-range=203.0.113.100,203.0.113.150,255.255.255.0,2m",
+                                    "--dhcp-option=option:router," + kApIp,
+                                    "--dhcp-option=option:dns-server," + kApIp,
+                                    "--host-record=echo.test," + kApIp,
+                                    "--dhcp-leasefile=" + d_ + "/leases",
+                                    "--pid-file=" + d_ + "/dnsmasq.pid",
+                                    "--log-facility=" + d_ + "/dnsmasq.log",
+                                    "--log-dhcp",
+                                    "--log-queries"},
+                                   d_ + "/dnsmasq.out"));
+
+        // AP namespace: the echo servers.
+        ASSERT_TRUE(tcp_echo_.start({"ip", "netns", "exec", ap_, "socat",
+                                     "TCP-LISTEN:5000,bind=" + kApIp + ",reuseaddr,fork", "PIPE"},
+                                    d_ + "/tcp-echo.log"));
+        ASSERT_TRUE(udp_echo_.start({"ip", "netns", "exec", ap_, "socat",
+                                     "UDP-RECVFROM:5001,bind=" + kApIp + ",fork", "PIPE"},
+                                    d_ + "/udp-echo.log"));
+        ASSERT_TRUE(itest::eventually(
+            [&] {
+                const auto tcp = itest::run({"ip", "netns", "exec", ap_, "ss", "-Htln"}).output;
+                const auto udp = itest::run({"ip", "netns", "exec", ap_, "ss", "-Huln"}).output;
+                return tcp.find(kApIp + ":5000") != std::string::npos &&
+                       tcp.find(kApIp + ":53") != std::string::npos &&
+                       udp.find(kApIp + ":5001") != std::string::npos &&
+                       udp.find(":67") != std::string::npos;
+            },
+            5s))
+            << "dnsmasq or an echo server does not listen\n"
+            << itest::read_file(d_ + "/dnsmasq.out") << itest::read_file(d_ + "/dnsmasq.log");
+
+        // STA namespace: the supplicant with the wired driver.
+        write_file(d_ + "/wpa_supplicant.conf",
+                   "ctrl_interface=" + d_ + "/wpas\nap_scan=0\neapol_version=2\n");
+        start_supplicant();
+
+        // The daemon's settings.
+        write_file(d_ + "/daemon.conf",
+                   "wifi = wpa_supplicant\ninterface = " + net_.if_b() + "\nwpa_ctrl_dir = " + d_ +
+                       "/wpas\nruntime_dir = " + d_ +
+                       "/run\nwpa_eap_method = MD5\nwpa_eap_identity = " + kEapUser + "\n");
+        daemon_ = std::make_unique<NsDaemon>(
+            itest::NsDaemonOptions{sta_, d_, d_ + "/daemon.conf", "debug"});
+    }
+
+    void TearDown() override {
+        if (!ready_) return;
+        if (daemon_) {
+            const pid_t pid = daemon_->pid();
+            const auto stopped = daemon_->stop();
+            EXPECT_TRUE(stopped) << stopped.message();
+            // The daemon's own children (its DHCP client) went with it: only wpa_supplicant is
+            // left in the STA namespace.
+            const pid_t supplicant = supplicant_.pid();
+            EXPECT_TRUE(itest::eventually(
+                [&] {
+                    const auto pids = net_.pids(sta_);
+                    return pids.size() == 1 && pids[0] == supplicant;
+                },
+                3s))
+                << "left behind in the STA namespace after the daemon (PID " << pid
+                << ") stopped: " << pid_list(net_.pids(sta_));
+        }
+        const bool verbose = std::getenv("WIZFI250D_ITEST_LOGS") != nullptr;
+        if (HasFailure() || verbose) print_logs();
+        daemon_.reset();
+        supplicant_.stop();
+        tcp_echo_.stop();
+        udp_echo_.stop();
+        dnsmasq_.stop();
+        hostapd_.stop();
+        EXPECT_EQ(itest::read_file("/etc/resolv.conf"), resolv_conf_before_)
+            << "/etc/resolv.conf changed";
+    }
+
+    static bool exists(const std::string& path) {
+        struct stat st {};
+        return ::stat(path.c_str(), &st) == 0;
+    }
+
+    std::string pid_list(const std::vector<pid_t>& pids) const {
+        std::string out;
+        for (const pid_t pid : pids) {
+            std::string comm = itest::read_file("/proc/" + std::to_string(pid) + "/comm");
+            if (!comm.empty() && comm.back() == '\n') comm.pop_back();
+            out += std::to_string(pid) + " (" + comm + ") ";
+        }
+        return out;
+    }
+
+    void print_logs() const {
+        std::printf("---- wizfi250d (%s) ----\n%s\n", daemon_ ? daemon_->log_path().c_str() : "",
+                    daemon_ ? tail_of(daemon_->log_text()).c_str() : "");
+        for (const char* name : {"wpas.log", "hostapd.log", "dnsmasq.log", "leases"}) {
+            std::printf("---- %s ----\n%s\n", name,
+                        tail_of(itest::read_file(d_ + "/" + name), 16 * 1024).c_str());
+        }
+    }
+
+    void start_supplicant() {
+        ASSERT_TRUE(
+            supplicant_.start({"ip", "netns", "exec", sta_, "wpa_supplicant", "-Dwired", "-i",
+                               net_.if_b(), "-c", d_ + "/wpa_supplicant.conf", "-t", "-d"},
+                              d_ + "/wpas.log"));
+        // After a stop the old socket file may still be there: wait for the new process.
+        ASSERT_TRUE(itest::eventually(
+            [&] { return wpa_cli({"ping"}).find("PONG") != std::string::npos; }, 5s))
+            << itest::read_file(d_ + "/wpas.log");
+        // After an EAP failure hostapd holds the STA for a while, and the wired supplicant would
+        // send its next EAPOL-Start only after startPeriod (30 s). On Wi-Fi the AP starts EAP
+        // after each association; here the supplicant repeats EAPOL-Start every second
+        // (see wpa_supplicant_test.cpp).
+        ASSERT_NE(wpa_cli({"set", "EAPOL::startPeriod", "1"}).find("OK"), std::string::npos);
+        ASSERT_NE(wpa_cli({"set", "EAPOL::maxStart", "15"}).find("OK"), std::string::npos);
+    }
+
+    std::string wpa_cli(std::vector<std::string> args) const {
+        std::vector<std::string> argv{"wpa_cli", "-p", d_ + "/wpas", "-i", net_.if_b()};
+        argv.insert(argv.end(), args.begin(), args.end());
+        return itest::run(argv).output;
+    }
+
+    std::string sta_addresses() const {
+        return net_.ip(sta_, {"-4", "addr", "show", "dev", net_.if_b()}).output;
+    }
+
+    // AT+WSET/WSEC/WNET for a station join.
+    void configure(const std::string& key, const std::string& wnet) {
+        ASSERT_TRUE(daemon_->transact("AT+WSET=0," + kSsid, "[OK]\r\n"));
+        ASSERT_TRUE(daemon_->transact("AT+WSEC=0,WPA2," + key, "[OK]\r\n"));
+        ASSERT_TRUE(daemon_->transact("AT+WNET=" + wnet, "[OK]\r\n"));
+    }
+
+    // AT+WJOIN with DHCP: the whole output, byte for byte, with the address dnsmasq leased.
+    void join_with_dhcp(std::string& ip) {
+        ASSERT_TRUE(daemon_->send("AT+WJOIN\r"));
+        std::string out;
+        ASSERT_TRUE(daemon_->read_until(kFinal, out, 45s));
+        ip = leased_ip(d_ + "/leases", sta_mac_);
+        EXPECT_TRUE(in_dhcp_range(ip)) << "lease for " << sta_mac_ << ": '" << ip << "'\n"
+                                       << itest::read_file(d_ + "/leases");
+        EXPECT_TRUE(same_bytes(joined_output(ip, kApIp), out));
+    }
+
+    void supplicant_goes_away_and_comes_back(int signal_number);
+
+    itest::TempDir dir_;
+    std::string d_;
+    itest::NetnsPair net_;
+    bool ready_ = false;
+    std::string ap_, sta_, sta_mac_;
+    std::string resolv_conf_before_;
+    itest::Process hostapd_, dnsmasq_, tcp_echo_, udp_echo_, supplicant_;
+    std::unique_ptr<NsDaemon> daemon_;
+};
+
+// Spec §2.2 WJOIN/WSTAT/WLEAVE, Appendix B2; §2.5 FDNS; §2.3 SCON/SSEND/SDNAME, B4.
+TEST_F(DaemonWifiStation, JoinWithDhcpThenDnsTcpUdpAndLeave) {
+    ASSERT_TRUE(daemon_->start());
+    configure(kEapPassword, "1");
+    std::string ip;
+    join_with_dhcp(ip);
+    ASSERT_FALSE(HasFailure());
+
+    // A real 802.1X authentication, and the leased address on the interface.
+    const std::string status = wpa_cli({"status"});
+    EXPECT_NE(status.find("wpa_state=COMPLETED"), std::string::npos) << status;
+    EXPECT_NE(status.find("suppPortStatus=Authorized"), std::string::npos) << status;
+    EXPECT_NE(sta_addresses().find("inet " + ip + "/24"), std::string::npos) << sta_addresses();
+
+    // No radio behind a veth: TX power is the module's (AT+MTXP default 31), RSSI 0.
+    EXPECT_TRUE(daemon_->transact("AT+WSTAT", kWstatHeader + "STA/" + kSsid + "/" + ip + "/" +
+                                                  kApIp + "/" + sta_mac_ + "/31/0\r\n[OK]\r\n"));
+
+    // The name server from DHCP answers (dnsmasq saw the query from the leased address).
+    EXPECT_TRUE(daemon_->transact("AT+FDNS=echo.test,3000", kApIp + "\r\n[OK]\r\n"));
+    EXPECT_NE(itest::read_file(d_ + "/dnsmasq.log").find("query[A] echo.test from " + ip),
+              std::string::npos)
+        << itest::read_file(d_ + "/dnsmasq.log");
+
+    // TCP client to the echo server: [OK] first, then CONNECT (design "Event order").
+    EXPECT_TRUE(daemon_->transact("AT+SCON=O,TCN," + kApIp + ",5000,,0", "[OK]\r\n"));
+    EXPECT_TRUE(daemon_->expect("\r\n[CONNECT 0]\r\n", 10s));
+    EXPECT_TRUE(daemon_->transact("AT+SSEND=0,,,5", "[0,,,5]\r\n"));
+    EXPECT_TRUE(daemon_->send("Hello"));
+    EXPECT_TRUE(daemon_->expect("[OK]\r\n{0," + kApIp + ",5000,5}Hello\r\n"));
+
+    // UDP client to the UDP echo server.
+    EXPECT_TRUE(daemon_->transact("AT+SCON=O,UCN," + kApIp + ",5001,,0", "[OK]\r\n"));
+    EXPECT_TRUE(daemon_->expect("\r\n[CONNECT 1]\r\n", 10s));
+    EXPECT_TRUE(daemon_->transact("AT+SSEND=1,,,5", "[1,,,5]\r\n"));
+    EXPECT_TRUE(daemon_->send("World"));
+    EXPECT_TRUE(daemon_->expect("[OK]\r\n{1," + kApIp + ",5001,5}World\r\n"));
+
+    // By name: remote 0.0.0.0 and AT+SDNAME; the echo comes from the address the name has.
+    EXPECT_TRUE(daemon_->transact("AT+SDNAME=echo.test", "[OK]\r\n"));
+    EXPECT_TRUE(daemon_->transact("AT+SCON=O,TCN,0.0.0.0,5000,,0", "[OK]\r\n"));
+    EXPECT_TRUE(daemon_->expect("\r\n[CONNECT 2]\r\n", 10s));
+    EXPECT_TRUE(daemon_->transact("AT+SSEND=2,,,3", "[2,,,3]\r\n"));
+    EXPECT_TRUE(daemon_->send("abc"));
+    EXPECT_TRUE(daemon_->expect("[OK]\r\n{2," + kApIp + ",5000,3}abc\r\n"));
+    EXPECT_EQ(count_of(itest::read_file(d_ + "/dnsmasq.log"), "query[A] echo.test from " + ip), 2U);
+
+    // WLEAVE: every socket's DISCONNECT, then Link-Down, then [OK].
+    EXPECT_TRUE(daemon_->transact("AT+WLEAVE",
+                                  "\r\n[DISCONNECT 0]\r\n\r\n[DISCONNECT 1]\r\n\r\n[DISCONNECT "
+                                  "2]\r\n\r\n[Link-Down Event]\r\n[OK]\r\n",
+                                  10s));
+    EXPECT_TRUE(itest::eventually(
+        [&] { return sta_addresses().find("inet 203.0.113.") == std::string::npos; }, 3s))
+        << sta_addresses();
+    EXPECT_TRUE(itest::eventually(
+        [&] { return wpa_cli({"list_networks"}).find("wizfi250d") == std::string::npos; }, 3s));
+    EXPECT_TRUE(
+        daemon_->transact("AT+WSTAT", kWstatHeader + "Down////" + sta_mac_ + "/31/0\r\n[OK]\r\n"));
+    EXPECT_TRUE(daemon_->transact("AT+WLEAVE", "[OK]\r\n"));
+}
+
+// Spec §2.2 WJOIN failure, Appendix B3: three tries, each a real EAP failure.
+TEST_F(DaemonWifiStation, WrongKeyGivesThreeFailedTriesThenError) {
+    ASSERT_TRUE(daemon_->start());
+    configure("wrong-password", "1");
+    const std::string tries = "Joining : " + kSsid + "\r\nFailed to join: " + kSsid + "\r\n";
+    EXPECT_TRUE(daemon_->transact("AT+WJOIN", tries + tries + tries + "[ERROR]\r\n", 60s));
+    const std::string hostapd_log = itest::read_file(d_ + "/hostapd.log");
+    EXPECT_EQ(count_of(hostapd_log, "CTRL-EVENT-EAP-FAILURE"), 3U) << hostapd_log;
+    EXPECT_EQ(sta_addresses().find("inet 203.0.113."), std::string::npos) << sta_addresses();
+    EXPECT_EQ(itest::read_file(d_ + "/leases"), "");
+    EXPECT_TRUE(
+        daemon_->transact("AT+WSTAT", kWstatHeader + "Down////" + sta_mac_ + "/31/0\r\n[OK]\r\n"));
+    // Nothing left behind for wpa_supplicant to retry with.
+    EXPECT_EQ(wpa_cli({"list_networks"}).find(kSsid), std::string::npos);
+}
+
+// Spec §2.2 WNET with DHCP off: the static values, set on the interface.
+TEST_F(DaemonWifiStation, StaticAddressFromWnet) {
+    ASSERT_TRUE(daemon_->start());
+    configure(kEapPassword, "0,203.0.113.60,255.255.255.0," + kApIp);
+    EXPECT_TRUE(
+        daemon_->transact("AT+WNET=?", "0,203.0.113.60,255.255.255.0," + kApIp + "\r\n[OK]\r\n"));
+    EXPECT_TRUE(
+        daemon_->transact("AT+WJOIN", joined_output("203.0.113.60", kApIp).substr(10), 45s));
+    EXPECT_NE(sta_addresses().find("inet 203.0.113.60/24"), std::string::npos) << sta_addresses();
+    const std::string routes = net_.ip(sta_, {"-4", "route", "show", "default"}).output;
+    EXPECT_NE(routes.find("default via " + kApIp), std::string::npos) << routes;
+    // No DHCP happened.
+    EXPECT_EQ(itest::read_file(d_ + "/leases"), "");
+    EXPECT_TRUE(daemon_->transact("AT+WSTAT", kWstatHeader + "STA/" + kSsid + "/203.0.113.60/" +
+                                                  kApIp + "/" + sta_mac_ + "/31/0\r\n[OK]\r\n"));
+    // The address works: a TCP echo through it.
+    EXPECT_TRUE(daemon_->transact("AT+SCON=O,TCN," + kApIp + ",5000,,0", "[OK]\r\n"));
+    EXPECT_TRUE(daemon_->expect("\r\n[CONNECT 0]\r\n", 10s));
+    EXPECT_TRUE(daemon_->transact("AT+WLEAVE",
+                                  "\r\n[DISCONNECT 0]\r\n\r\n[Link-Down Event]\r\n[OK]\r\n", 10s));
+    EXPECT_TRUE(itest::eventually(
+        [&] { return sta_addresses().find("inet 203.0.113.") == std::string::npos; }, 3s))
+        << sta_addresses();
+}
+
+// Spec §3.2: wpa_supplicant goes away (the link drops), comes back, and the link comes back by
+// itself; the daemon stays up throughout. SIGTERM: wpa_supplicant says CTRL-EVENT-TERMINATING.
+// SIGKILL: it says nothing, and its socket file stays; the daemon's keep-alive finds it gone.
+void DaemonWifiStation::supplicant_goes_away_and_comes_back(int signal_number) {
+    ASSERT_TRUE(daemon_->start());
+    configure(kEapPassword, "1");
+    std::string ip;
+    join_with_dhcp(ip);
+    ASSERT_FALSE(HasFailure());
+    EXPECT_TRUE(daemon_->transact("AT+SCON=O,TCN," + kApIp + ",5000,,0", "[OK]\r\n"));
+    EXPECT_TRUE(daemon_->expect("\r\n[CONNECT 0]\r\n", 10s));
+
+    if (signal_number == SIGKILL) {
+        ASSERT_EQ(::kill(supplicant_.pid(), SIGKILL), 0);
+    }
+    supplicant_.stop();  // SIGTERM by PID (after a SIGKILL: only reaps it)
+    EXPECT_TRUE(daemon_->expect("\r\n[DISCONNECT 0]\r\n\r\n[Link-Down Event]\r\n", 20s));
+    EXPECT_TRUE(itest::eventually(
+        [&] { return sta_addresses().find("inet 203.0.113.") == std::string::npos; }, 3s))
+        << sta_addresses();
+    EXPECT_TRUE(daemon_->running());
+    EXPECT_TRUE(daemon_->transact("AT", "[OK]\r\n"));
+    EXPECT_TRUE(
+        daemon_->transact("AT+WSTAT", kWstatHeader + "Down////" + sta_mac_ + "/31/0\r\n[OK]\r\n"));
+
+    start_supplicant();
+    std::string out;
+    ASSERT_TRUE(daemon_->read_until({"  Gateway    : " + kApIp + "\r\n"}, out, 30s));
+    const std::string again = leased_ip(d_ + "/leases", sta_mac_);
+    EXPECT_TRUE(same_bytes(
+        "\r\n[Link-Up Event]\r\n  IP Addr    : " + again + "\r\n  Gateway    : " + kApIp + "\r\n",
+        out));
+    EXPECT_TRUE(in_dhcp_range(again)) << again;
+    EXPECT_TRUE(daemon_->expect_nothing(300ms));
+    EXPECT_TRUE(daemon_->running());
+    EXPECT_NE(sta_addresses().find("inet " + again + "/24"), std::string::npos) << sta_addresses();
+    EXPECT_TRUE(daemon_->transact("AT+WSTAT", kWstatHeader + "STA/" + kSsid + "/" + again + "/" +
+                                                  kApIp + "/" + sta_mac_ + "/31/0\r\n[OK]\r\n"));
+    // The link works again.
+    EXPECT_TRUE(daemon_->transact("AT+SCON=O,TCN," + kApIp + ",5000,,0", "[OK]\r\n"));
+    EXPECT_TRUE(daemon_->expect("\r\n[CONNECT 0]\r\n", 10s));
+    EXPECT_TRUE(daemon_->transact("AT+WLEAVE",
+                                  "\r\n[DISCONNECT 0]\r\n\r\n[Link-Down Event]\r\n[OK]\r\n", 10s));
+}
+
+TEST_F(DaemonWifiStation, SupplicantTerminatedLinkDownThenBackByItself) {
+    supplicant_goes_away_and_comes_back(SIGTERM);
+}
+
+TEST_F(DaemonWifiStation, SupplicantKilledLinkDownThenBackByItself) {
+    supplicant_goes_away_and_comes_back(SIGKILL);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Soft AP: the daemon in the "AP" namespace runs hostapd (driver=wired) and dnsmasq itself.
+
+// The client's side, inside the client namespace: connects to the daemon's TCP server.
+//   → "connected <local port>" | "error <text>"
+//   ← "send <text>" → "sent";  ← "wait-close" → "closed" (EOF) | "timeout";  ← "exit"
+int tcp_client_child(itest::NsChild::Channel& channel, const std::string& server, int port) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(static_cast<std::uint16_t>(port));
+    ::inet_pton(AF_INET, server.c_str(), &to.sin_addr);
+    bool connected = false;
+    for (int i = 0; i < 50 && !connected; ++i) {
+        connected = ::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) == 0;
+        if (!connected) std::this_thread::sleep_for(100ms);
+    }
+    if (!connected) {
+        channel.send("error " + std::string(std::strerror(errno)));
+        return 1;
+    }
+    sockaddr_in local{};
+    socklen_t length = sizeof local;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &length);
+    channel.send("connected " + std::to_string(ntohs(local.sin_port)));
+    for (;;) {
+        const auto command = channel.receive(60s);
+        if (!command || *command == "exit") break;
+        if (command->rfind("send ", 0) == 0) {
+            const std::string data = command->substr(5);
+            const bool ok =
+                ::write(fd, data.data(), data.size()) == static_cast<ssize_t>(data.size());
+            channel.send(ok ? "sent" : "error write");
+        } else if (*command == "wait-close") {
+            timeval timeout{10, 0};
+            ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+            char buffer[256];
+            ssize_t n = 0;
+            do {
+                n = ::read(fd, buffer, sizeof buffer);
+            } while (n > 0);
+            channel.send(n == 0 ? "closed" : "timeout");
+        }
+    }
+    ::close(fd);
+    return 0;
+}
+
+class DaemonWifiSoftAp : public ::testing::Test {
+protected:
+    void SetUp() override {
+        const auto missing = missing_parts({"hostapd", "dnsmasq", "udhcpc"});
+        if (!missing.empty()) GTEST_SKIP() << missing;
+        ASSERT_FALSE(dir_.path().empty());
+        d_ = dir_.path();
+        ASSERT_EQ(::mkdir((d_ + "/run").c_str(), 0700), 0);
+        std::string error;
+        ASSERT_TRUE(net_.create(error)) << error;
+        ready_ = true;
+        ap_ = net_.ns_a();
+        client_ = net_.ns_b();
+        ASSERT_EQ(net_.ip(client_, {"link", "set", net_.if_b(), "up"}).exit_code, 0);
+        ap_mac_ = interface_mac(net_, ap_, net_.if_a());
+        ASSERT_EQ(ap_mac_.size(), 17U);
+        resolv_conf_before_ = itest::read_file("/etc/resolv.conf");
+        // The client's DHCP hook applies the lease and never touches /etc/resolv.conf.
+        write_file(d_ + "/udhcpc.sh",
+                   "#!/bin/sh\n"
+                   "case \"$1\" in\n"
+                   "  deconfig) ip addr flush dev \"$interface\" scope global ;;\n"
+                   "  bound|renew) ip addr replace \"$ip/$mask\" dev \"$interface\" ;;\n"
+                   "esac\n"
+                   "exit 0\n");
+        ASSERT_EQ(::chmod((d_ + "/udhcpc.sh").c_str(), 0700), 0);
+        // No wpa_supplicant at all: the soft AP does not need it.
+        write_file(d_ + "/daemon.conf",
+                   "wifi = wpa_supplicant\ninterface = " + net_.if_a() + "\nwpa_ctrl_dir = " + d_ +
+                       "/wpas\nruntime_dir = " + d_ + "/run\nhostapd_driver = wired\n");
+        daemon_ = std::make_unique<NsDaemon>(
+            itest::NsDaemonOptions{ap_, d_, d_ + "/daemon.conf", "debug"});
+    }
+
+    void TearDown() override {
+        if (!ready_) return;
+        if (daemon_) {
+            const auto stopped = daemon_->stop();
+            EXPECT_TRUE(stopped) << stopped.message();
+            EXPECT_TRUE(itest::eventually([&] { return net_.pids(ap_).empty(); }, 3s))
+                << net_.pids(ap_).size() << " process(es) left in the daemon's namespace";
+        }
+        if (HasFailure() || std::getenv("WIZFI250D_ITEST_LOGS") != nullptr) {
+            std::printf("---- wizfi250d ----\n%s\n",
+                        daemon_ ? tail_of(daemon_->log_text()).c_str() : "");
+        }
+        daemon_.reset();
+        EXPECT_EQ(itest::read_file("/etc/resolv.conf"), resolv_conf_before_)
+            << "/etc/resolv.conf changed";
+    }
+
+    std::string ap_addresses() const {
+        return net_.ip(ap_, {"-4", "addr", "show", "dev", net_.if_a()}).output;
+    }
+
+    itest::TempDir dir_;
+    std::string d_;
+    itest::NetnsPair net_;
+    bool ready_ = false;
+    std::string ap_, client_, ap_mac_;
+    std::string resolv_conf_before_;
+    std::unique_ptr<NsDaemon> daemon_;
+};
+
+// Spec §2.2 WJOIN in AP mode (no Joining lines), WSTAT "AP/...", WLEAVE.
+TEST_F(DaemonWifiSoftAp, ApModeServesDhcpAndATcpServer) {
+    ASSERT_TRUE(daemon_->start());
+    ASSERT_TRUE(daemon_->transact("AT+WSET=1,WizFiTestAP", "[OK]\r\n"));
+    ASSERT_TRUE(daemon_->transact("AT+WSEC=1,WPA2,12345678", "[OK]\r\n"));
+    ASSERT_TRUE(daemon_->transact("AT+WNET=0," + kApIp + ",255.255.255.0," + kApIp, "[OK]\r\n"));
+    ASSERT_TRUE(daemon_->transact("AT+WJOIN",
+                                  "\r\n[Link-Up Event]\r\n  IP Addr    : " + kApIp +
+                                      "\r\n  Gateway    : " + kApIp + "\r\n[OK]\r\n",
+                                  30s));
+    // The AP's address is on the daemon's interface, in the daemon's namespace only; hostapd and
+    // dnsmasq run next to the daemon.
+    EXPECT_NE(ap_addresses().find("inet " + kApIp + "/24"), std::string::npos) << ap_addresses();
+    EXPECT_EQ(net_.pids(ap_).size(), 3U) << "the daemon, hostapd and dnsmasq";
+
+    // A client gets AP-IP+1 from the daemon's DHCP server.
+    const auto dhcp = itest::run({"ip", "netns", "exec", client_, "udhcpc", "-f", "-q", "-n", "-t",
+                                  "5", "-T", "1", "-i", net_.if_b(), "-s", d_ + "/udhcpc.sh"},
+                                 20s);
+    EXPECT_EQ(dhcp.exit_code, 0) << dhcp.output;
+    EXPECT_NE(dhcp.output.find("lease of 203.0.113.2 obtained from " + kApIp), std::string::npos)
+        << dhcp.output;
+    const auto client_addresses =
+        net_.ip(client_, {"-4", "addr", "show", "dev", net_.if_b()}).output;
+    ASSERT_NE(client_addresses.find("inet 203.0.113.2/24"), std::string::npos) << client_addresses;
+
+    EXPECT_TRUE(daemon_->transact("AT+WSTAT", kWstatHeader + "AP/WizFiTestAP/" + kApIp + "/" +
+                                                  kApIp + "/" + ap_mac_ + "/31/0\r\n[OK]\r\n"));
+
+    // A TCP server; the client connects from its namespace.
+    EXPECT_TRUE(daemon_->transact("AT+SCON=O,TSN,,,6000,0", "[OK]\r\n"));
+    itest::NsChild client;
+    ASSERT_TRUE(client.start(client_, [](itest::NsChild::Channel& channel) {
+        return tcp_client_child(channel, "203.0.113.1", 6000);
+    }));
+    const auto connected = client.receive(10s).value_or("(nothing)");
+    ASSERT_EQ(connected.rfind("connected ", 0), 0U) << connected;
+    const std::string client_port = connected.substr(10);
+    EXPECT_TRUE(daemon_->expect("\r\n[CONNECT 0]\r\n", 10s));
+    client.send("send hi");
+    EXPECT_EQ(client.receive(5s).value_or("(nothing)"), "sent");
+    EXPECT_TRUE(daemon_->expect("{0,203.0.113.2," + client_port + ",2}hi\r\n"));
+
+    // WLEAVE: the connection closes, the AP stops, hostapd and dnsmasq go.
+    const pid_t daemon_pid = daemon_->pid();
+    EXPECT_TRUE(daemon_->transact("AT+WLEAVE",
+                                  "\r\n[DISCONNECT 0]\r\n\r\n[Link-Down Event]\r\n[OK]\r\n", 10s));
+    client.send("wait-close");
+    EXPECT_EQ(client.receive(15s).value_or("(nothing)"), "closed");
+    EXPECT_TRUE(itest::eventually(
+        [&] {
+            const auto pids = net_.pids(ap_);
+            return pids.size() == 1 && pids[0] == daemon_pid;
+        },
+        5s))
+        << "hostapd or dnsmasq still runs: " << net_.pids(ap_).size() << " processes";
+    EXPECT_TRUE(itest::eventually(
+        [&] { return ap_addresses().find("203.0.113.") == std::string::npos; }, 3s))
+        << ap_addresses();
+    EXPECT_TRUE(
+        daemon_->transact("AT+WSTAT", kWstatHeader + "Down////" + ap_mac_ + "/31/0\r\n[OK]\r\n"));
+    client.send("exit");
+    EXPECT_EQ(client.wait(5s), 0);
+}
+
+}  // namespace
+}  // namespace wizfi250d
