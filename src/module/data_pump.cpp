@@ -12,6 +12,7 @@ DataPump::DataPump(boost::asio::io_context& io, Callbacks callbacks)
     : io_(io), callbacks_(std::move(callbacks)), flush_timer_(io), escape_timer_(io) {}
 
 void DataPump::feed(std::string_view bytes) {
+    feeding_ = true;
     while (!bytes.empty()) {
         if (held_plus_ == 0) {
             // Fast path: everything up to the next '+' is plain data.
@@ -30,16 +31,29 @@ void DataPump::feed(std::string_view bytes) {
         // Any other byte, or a 4th '+': the held '+'s and this byte are data, in order.
         const std::string held(held_plus_, '+');
         held_plus_ = 0;
-        escape_timer_.cancel();
         append(held);
         append_byte(byte);
     }
+    feeding_ = false;
     if (timing_.flush_when_idle && held_plus_ == 0 && !packet_.empty()) flush();
+    send_next();
 }
 
 void DataPump::append(std::string_view bytes) {
-    for (const char byte : bytes)
-        append_byte(byte);
+    while (!bytes.empty()) {
+        const std::size_t before = packet_.size();
+        if (before == 0) packet_.reserve(packet_limit + 1);
+        const std::size_t take = std::min(bytes.size(), packet_limit + 1 - before);
+        packet_.append(bytes.data(), take);
+        bytes.remove_prefix(take);
+        if (packet_.size() > packet_limit) {
+            flush();
+            continue;
+        }
+        // The timer restarts at the 1st and every 100th byte of the packet.
+        if (before == 0 || before / flush_restart_every != packet_.size() / flush_restart_every)
+            restart_flush_timer();
+    }
 }
 
 void DataPump::append_byte(char byte) {
@@ -52,17 +66,41 @@ void DataPump::append_byte(char byte) {
 }
 
 void DataPump::restart_flush_timer() {
-    flush_timer_.expires_after(timing_.flush);
+    flush_due_ = std::chrono::steady_clock::now() + timing_.flush;
+    if (!flush_armed_) arm_flush_timer();
+}
+
+void DataPump::arm_flush_timer() {
+    flush_armed_ = true;
+    flush_timer_.expires_at(flush_due_);
     flush_timer_.async_wait([this, generation = generation_](const boost::system::error_code& ec) {
         if (ec || generation != generation_) return;
+        flush_armed_ = false;
+        if (packet_.empty()) return;
+        if (std::chrono::steady_clock::now() < flush_due_) {
+            arm_flush_timer();
+            return;
+        }
         flush();
     });
 }
 
 void DataPump::restart_escape_timer() {
-    escape_timer_.expires_after(timing_.escape);
+    escape_due_ = std::chrono::steady_clock::now() + timing_.escape;
+    if (!escape_armed_) arm_escape_timer();
+}
+
+void DataPump::arm_escape_timer() {
+    escape_armed_ = true;
+    escape_timer_.expires_at(escape_due_);
     escape_timer_.async_wait([this, generation = generation_](const boost::system::error_code& ec) {
         if (ec || generation != generation_) return;
+        escape_armed_ = false;
+        if (held_plus_ == 0) return;
+        if (std::chrono::steady_clock::now() < escape_due_) {
+            arm_escape_timer();
+            return;
+        }
         on_escape_timer();
     });
 }
@@ -81,7 +119,6 @@ void DataPump::on_escape_timer() {
 }
 
 void DataPump::flush() {
-    flush_timer_.cancel();
     if (packet_.empty()) return;
     ready_.push_back(std::move(packet_));
     packet_.clear();
@@ -89,7 +126,7 @@ void DataPump::flush() {
         input_held_ = true;
         callbacks_.hold_input();
     }
-    send_next();
+    if (!feeding_) send_next();
 }
 
 void DataPump::send_next() {
@@ -97,6 +134,11 @@ void DataPump::send_next() {
     in_flight_ = true;
     std::string packet = std::move(ready_.front());
     ready_.pop_front();
+    // EXPERIMENT: a TCP stream has no packet boundaries; everything ready goes in one send.
+    while (!ready_.empty()) {
+        packet += ready_.front();
+        ready_.pop_front();
+    }
     callbacks_.send(std::move(packet), [this, generation = generation_](bool /*ok*/) {
         if (generation != generation_) return;
         in_flight_ = false;
@@ -112,6 +154,8 @@ void DataPump::reset() {
     ++generation_;
     flush_timer_.cancel();
     escape_timer_.cancel();
+    flush_armed_ = false;
+    escape_armed_ = false;
     packet_.clear();
     ready_.clear();
     held_plus_ = 0;

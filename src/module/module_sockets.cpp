@@ -170,7 +170,12 @@ void Module::socket_received(Socket& socket, const Endpoint& from, std::string_v
         output_.raw(bytes);
         return;
     }
-    output_.frame(socket.cid(), from.ip, from.port, bytes);
+    // EXPERIMENT: a read may hold more than one frame's worth (spec §3.3: at most 1460).
+    while (!bytes.empty()) {
+        const auto n = std::min<std::size_t>(bytes.size(), 1460);
+        output_.frame(socket.cid(), from.ip, from.port, bytes.substr(0, n));
+        bytes.remove_prefix(n);
+    }
 }
 
 bool Module::receive_room() const {

@@ -91,7 +91,7 @@ private:
 
     bool connected_ = false;
     Endpoint peer_;
-    std::array<char, frame_size> buffer_{};
+    std::array<char, 16384> buffer_{};  // EXPERIMENT
     std::deque<PendingSend> sends_;
     bool writing_ = false;
 };

@@ -53,6 +53,8 @@ private:
     void append_byte(char byte);
     void restart_flush_timer();
     void restart_escape_timer();
+    void arm_flush_timer();
+    void arm_escape_timer();
     void on_escape_timer();
     void flush();
     void send_next();
@@ -68,6 +70,13 @@ private:
     bool in_flight_ = false;
     bool input_held_ = false;
     unsigned generation_ = 0;
+    // The timers are armed once and re-armed when they fire early: restarting them for every
+    // 100th byte and every '+' cost a timerfd_settime system call each.
+    std::chrono::steady_clock::time_point flush_due_{};
+    std::chrono::steady_clock::time_point escape_due_{};
+    bool flush_armed_ = false;
+    bool feeding_ = false;
+    bool escape_armed_ = false;
 };
 
 }  // namespace wizfi250d
