@@ -98,10 +98,14 @@ std::string escape(std::string_view s, std::size_t max = 200) {
     std::string out;
     for (std::size_t i = 0; i < s.size() && i < max; ++i) {
         const auto c = static_cast<unsigned char>(s[i]);
-        if (c == '\r') out += "\\r";
-        else if (c == '\n') out += "\\n";
-        else if (c >= 0x20 && c < 0x7f) out += static_cast<char>(c);
-        else out += format("\\x%02x", c);
+        if (c == '\r')
+            out += "\\r";
+        else if (c == '\n')
+            out += "\\n";
+        else if (c >= 0x20 && c < 0x7f)
+            out += static_cast<char>(c);
+        else
+            out += format("\\x%02x", c);
     }
     if (s.size() > max) out += "...";
     return out;
@@ -121,9 +125,11 @@ void write_text_file(const std::string& path, const std::string& text) {
 }
 
 std::string trim(std::string s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
+        s.pop_back();
     std::size_t i = 0;
-    while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+    while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i])))
+        ++i;
     return s.substr(i);
 }
 
@@ -131,7 +137,8 @@ std::string run_capture(const std::string& command) {
     std::string out;
     if (FILE* p = ::popen((command + " 2>&1").c_str(), "r")) {
         char buf[512];
-        while (std::fgets(buf, sizeof buf, p) != nullptr) out += buf;
+        while (std::fgets(buf, sizeof buf, p) != nullptr)
+            out += buf;
         ::pclose(p);
     }
     return out;
@@ -297,7 +304,8 @@ std::size_t drain(int fd, std::chrono::milliseconds quiet) {
     }
 }
 
-// ---- /proc ---------------------------------------------------------------------------------------
+// ---- /proc
+// ---------------------------------------------------------------------------------------
 
 double cpu_seconds(pid_t pid) {
     const std::string stat = read_text_file("/proc/" + std::to_string(pid) + "/stat");
@@ -306,7 +314,8 @@ double cpu_seconds(pid_t pid) {
     std::istringstream in(stat.substr(close + 2));
     std::vector<std::string> fields;
     std::string f;
-    while (in >> f) fields.push_back(f);
+    while (in >> f)
+        fields.push_back(f);
     // Field 3 (state) is fields[0]; utime is field 14, stime 15 (all threads of the process).
     if (fields.size() < 13) return NAN;
     const double ticks = static_cast<double>(::sysconf(_SC_CLK_TCK));
@@ -357,8 +366,8 @@ struct Child {
         const pid_t r = ::waitpid(pid, &status, WNOHANG);
         if (r == pid) {
             pid = -1;
-            if (WIFEXITED(status)) fail(format("%s exited with status %d", name.c_str(),
-                                               WEXITSTATUS(status)));
+            if (WIFEXITED(status))
+                fail(format("%s exited with status %d", name.c_str(), WEXITSTATUS(status)));
             fail(format("%s died of signal %d", name.c_str(), WTERMSIG(status)));
         }
     }
@@ -395,11 +404,13 @@ Child spawn(const std::string& name, const std::vector<std::string>& args, const
     }
     env_strings.insert(env_strings.end(), extra_env.begin(), extra_env.end());
     std::vector<char*> envp;
-    for (auto& s : env_strings) envp.push_back(s.data());
+    for (auto& s : env_strings)
+        envp.push_back(s.data());
     envp.push_back(nullptr);
     std::vector<std::string> argcopy = args;
     std::vector<char*> argv;
-    for (auto& a : argcopy) argv.push_back(a.data());
+    for (auto& a : argcopy)
+        argv.push_back(a.data());
     argv.push_back(nullptr);
 
     const int devnull = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -547,10 +558,10 @@ struct Options {
     bool with_socat = true;
     bool with_ser2net = true;
     int rounds = 5;
-    std::size_t periods = 512;     // bulk transfer = periods * kPeriod bytes per direction
-    std::size_t periods8 = 64;     // per socket in the 8-socket test
-    int lat_samples = 2000;        // 32-byte round trips per target and round (at most)
-    double lat_budget = 6.0;       // seconds per target and round (the timer mode needs it)
+    std::size_t periods = 512;  // bulk transfer = periods * kPeriod bytes per direction
+    std::size_t periods8 = 64;  // per socket in the 8-socket test
+    int lat_samples = 2000;     // 32-byte round trips per target and round (at most)
+    double lat_budget = 6.0;    // seconds per target and round (the timer mode needs it)
     int at_samples = 2000;
     int warmup = 20;
     std::chrono::milliseconds settle{300};
@@ -585,7 +596,8 @@ struct Results {
                      const std::vector<double>& us) {
         auto& pool = samples[target][kind];
         pool.insert(pool.end(), us.begin(), us.end());
-        for (double v : us) sample_rows.emplace_back(round, target, kind, v);
+        for (double v : us)
+            sample_rows.emplace_back(round, target, kind, v);
     }
     std::vector<double> values(const std::string& target, const std::string& metric) const {
         std::vector<double> out;
@@ -617,7 +629,8 @@ std::vector<double> measure_echo_round_trips(int serial, int tcp, int samples, d
     for (int i = 0; i < samples + warmup; ++i) {
         if (i >= warmup + 10 && seconds_since(start) > budget) break;
         char msg[32];
-        for (int k = 0; k < 32; ++k) msg[k] = static_cast<char>('a' + (i + k) % 26);
+        for (int k = 0; k < 32; ++k)
+            msg[k] = static_cast<char>('a' + (i + k) % 26);
         msg[31] = '\n';
         const auto deadline = Clock::now() + std::chrono::seconds(10);
         const auto t0 = Clock::now();
@@ -630,8 +643,8 @@ std::vector<double> measure_echo_round_trips(int serial, int tcp, int samples, d
             if (p[0].revents != 0) {
                 const ssize_t n = ::read(tcp, buf, sizeof buf);
                 if (n == 0) fail(what + ": TCP peer connection closed");
-                if (n > 0) write_all(tcp, std::string_view(buf, static_cast<std::size_t>(n)),
-                                     deadline);
+                if (n > 0)
+                    write_all(tcp, std::string_view(buf, static_cast<std::size_t>(n)), deadline);
             }
             if (p[1].revents != 0) {
                 const ssize_t n = ::read(serial, buf, sizeof buf);
@@ -667,16 +680,16 @@ std::vector<double> measure_request_reply(int fd, std::string_view request,
 
 struct TransferResult {
     double seconds = 0;
-    std::uint64_t bytes = 0;   // moved, both directions together
-    double cpu = 0;            // bridge CPU seconds
-    double client_cpu = 0;     // this process
-    long rss_peak_kb = 0;      // highest VmRSS seen while it ran
+    std::uint64_t bytes = 0;  // moved, both directions together
+    double cpu = 0;           // bridge CPU seconds
+    double client_cpu = 0;    // this process
+    long rss_peak_kb = 0;     // highest VmRSS seen while it ran
 };
 
 // Moves up_n bytes serial -> TCP and down_n bytes TCP -> serial, at once, as fast as the bridge
 // takes them; checks every byte.
-TransferResult transfer(pid_t bridge, int serial, int tcp, std::uint64_t up_n,
-                        std::uint64_t down_n, std::chrono::seconds stall, const std::string& what) {
+TransferResult transfer(pid_t bridge, int serial, int tcp, std::uint64_t up_n, std::uint64_t down_n,
+                        std::chrono::seconds stall, const std::string& what) {
     const Pattern& pat = pattern();
     std::uint64_t up_sent = 0, up_recv = 0, down_sent = 0, down_recv = 0;
     std::vector<char> buf(1 << 18);
@@ -699,8 +712,10 @@ TransferResult transfer(pid_t bridge, int serial, int tcp, std::uint64_t up_n,
         if (p[0].revents & POLLOUT) {
             const auto chunk = pat.at(up_sent, up_n - up_sent);
             const ssize_t n = ::write(serial, chunk.data(), chunk.size());
-            if (n > 0) up_sent += static_cast<std::uint64_t>(n), progress = true;
-            else if (n < 0 && errno != EAGAIN) fail_errno(what + ": write serial");
+            if (n > 0)
+                up_sent += static_cast<std::uint64_t>(n), progress = true;
+            else if (n < 0 && errno != EAGAIN)
+                fail_errno(what + ": write serial");
         }
         if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
             const ssize_t n = ::read(serial, buf.data(), buf.size());
@@ -719,8 +734,10 @@ TransferResult transfer(pid_t bridge, int serial, int tcp, std::uint64_t up_n,
         if (p[1].revents & POLLOUT) {
             const auto chunk = pat.at(down_sent, down_n - down_sent);
             const ssize_t n = ::write(tcp, chunk.data(), chunk.size());
-            if (n > 0) down_sent += static_cast<std::uint64_t>(n), progress = true;
-            else if (n < 0 && errno != EAGAIN) fail_errno(what + ": write TCP");
+            if (n > 0)
+                down_sent += static_cast<std::uint64_t>(n), progress = true;
+            else if (n < 0 && errno != EAGAIN)
+                fail_errno(what + ": write TCP");
         }
         if (p[1].revents & (POLLIN | POLLHUP | POLLERR)) {
             const ssize_t n = ::read(tcp, buf.data(), buf.size());
@@ -738,7 +755,8 @@ TransferResult transfer(pid_t bridge, int serial, int tcp, std::uint64_t up_n,
             }
         }
         const auto now = Clock::now();
-        if (progress) last_progress = now;
+        if (progress)
+            last_progress = now;
         else if (now - last_progress > stall)
             fail(format("%s: stalled for %lld s (serial->TCP %llu/%llu, TCP->serial %llu/%llu)",
                         what.c_str(), static_cast<long long>(stall.count()),
@@ -843,8 +861,8 @@ struct Bench {
         s.startup_ms = seconds_since(t0) * 1e3;
         s.serial = open_tty(link);
         std::string buf;
-        read_until(s.serial.get(), buf, "(WIZnet Co.Ltd)\r\n", Clock::now() + std::chrono::seconds(5),
-                   "wizfi250d boot banner");
+        read_until(s.serial.get(), buf, "(WIZnet Co.Ltd)\r\n",
+                   Clock::now() + std::chrono::seconds(5), "wizfi250d boot banner");
         return s;
     }
 
@@ -868,10 +886,9 @@ struct Bench {
         s.listener = tcp_listen(port);
         const std::string link = dir + "/tty";
         const auto t0 = Clock::now();
-        s.child = spawn("socat",
-                        {opt.socat, "pty,raw,echo=0,link=" + link,
-                         format("tcp:127.0.0.1:%u", port)},
-                        dir + "/log");
+        s.child = spawn(
+            "socat", {opt.socat, "pty,raw,echo=0,link=" + link, format("tcp:127.0.0.1:%u", port)},
+            dir + "/log");
         const auto deadline = t0 + std::chrono::seconds(10);
         struct stat st {};
         while (::lstat(link.c_str(), &st) != 0) {
@@ -914,9 +931,9 @@ struct Bench {
         const std::string config = dir + "/ser2net.yaml";
         write_text_file(config, yaml);
         const auto t0 = Clock::now();
-        s.child = spawn("ser2net",
-                        {opt.ser2net, "-n", "-u", "-c", config, "-P", dir + "/ser2net.pid"},
-                        dir + "/log");
+        s.child =
+            spawn("ser2net", {opt.ser2net, "-n", "-u", "-c", config, "-P", dir + "/ser2net.pid"},
+                  dir + "/log");
         const auto deadline = t0 + std::chrono::seconds(10);
         for (;;) {
             s.tcp = tcp_try_connect(port);
@@ -937,7 +954,8 @@ struct Bench {
         for (;;) {
             write_all(s.serial.get(), "probe\n", deadline);
             try {
-                read_until(s.tcp.get(), buf, "probe\n", Clock::now() + std::chrono::milliseconds(500),
+                read_until(s.tcp.get(), buf, "probe\n",
+                           Clock::now() + std::chrono::milliseconds(500),
                            what + " probe serial->TCP");
                 break;
             } catch (const BenchError&) {
@@ -964,8 +982,8 @@ struct Bench {
         const std::string link = dir + "/echo-tty";
         Child echo = spawn_pty_echo(link);
         Fd fd = open_tty(link);
-        const auto raw = measure_request_reply(fd.get(), "AT\r", "AT\r", opt.at_samples, warm,
-                                               "pty echo loop");
+        const auto raw =
+            measure_request_reply(fd.get(), "AT\r", "AT\r", opt.at_samples, warm, "pty echo loop");
         echo.stop();
         ::unlink(link.c_str());
         results.add(round, "pty-echo", "at_p50_us", percentile(raw, 50));
@@ -983,12 +1001,12 @@ struct Bench {
 
         const int warm = t.kind == Kind::daemon_timer ? 2 : opt.warmup;
         if (opt.wants("lat")) {
-        const auto lat = measure_echo_round_trips(s.serial.get(), s.tcp.get(), opt.lat_samples,
-                                                  opt.lat_budget, warm, t.id + " latency");
-        results.add(round, t.id, "lat32_p50_us", percentile(lat, 50));
-        results.add(round, t.id, "lat32_p99_us", percentile(lat, 99));
-        results.add(round, t.id, "lat32_n", static_cast<double>(lat.size()));
-        results.add_samples(round, t.id, "lat32", lat);
+            const auto lat = measure_echo_round_trips(s.serial.get(), s.tcp.get(), opt.lat_samples,
+                                                      opt.lat_budget, warm, t.id + " latency");
+            results.add(round, t.id, "lat32_p50_us", percentile(lat, 50));
+            results.add(round, t.id, "lat32_p99_us", percentile(lat, 99));
+            results.add(round, t.id, "lat32_n", static_cast<double>(lat.size()));
+            results.add_samples(round, t.id, "lat32", lat);
         }
 
         const std::uint64_t n = static_cast<std::uint64_t>(opt.periods) * kPeriod;
@@ -1118,8 +1136,8 @@ struct Bench {
                         const std::string head = pending.substr(pos + 1, close - pos - 1);
                         unsigned cid = 0, len = 0, port = 0;
                         char ip[32] = {};
-                        if (std::sscanf(head.c_str(), "%x,%31[^,],%u,%u", &cid, ip, &port,
-                                        &len) != 4 ||
+                        if (std::sscanf(head.c_str(), "%x,%31[^,],%u,%u", &cid, ip, &port, &len) !=
+                                4 ||
                             cid >= kSockets || std::strcmp(ip, "127.0.0.1") != 0 ||
                             port != ports[cid])
                             fail("8 sockets: bad frame header {" + escape(head) + "}");
@@ -1140,8 +1158,10 @@ struct Bench {
                 }
             }
             const auto now = Clock::now();
-            if (progress) last_progress = now;
-            else if (now - last_progress > opt.stall) fail("8 sockets: stalled");
+            if (progress)
+                last_progress = now;
+            else if (now - last_progress > opt.stall)
+                fail("8 sockets: stalled");
             if (now >= next_rss) {
                 rss_peak = std::max(rss_peak, status_kb(pid, "VmRSS:"));
                 next_rss = now + std::chrono::milliseconds(20);
@@ -1154,15 +1174,18 @@ struct Bench {
         const std::string id = "wiz-8sock";
         results.add(round, id, "cmd8_MBps", static_cast<double>(total) / secs / 1e6);
         results.add(round, id, "cmd8_serial_MBps", static_cast<double>(serial_bytes) / secs / 1e6);
-        results.add(round, id, "cmd8_frame_bytes", static_cast<double>(total) /
-                                                       static_cast<double>(std::max<std::uint64_t>(frames, 1)));
+        results.add(
+            round, id, "cmd8_frame_bytes",
+            static_cast<double>(total) / static_cast<double>(std::max<std::uint64_t>(frames, 1)));
         results.add(round, id, "cmd8_cpu_s_per_GiB", cpu / gib);
         results.add(round, id, "client_cpu_s_per_GiB", client / gib);
         results.add(round, id, "rss_idle_kb", static_cast<double>(rss_idle));
-        results.add(round, id, "rss_load_kb", static_cast<double>(std::max(rss_peak, status_kb(pid, "VmRSS:"))));
+        results.add(round, id, "rss_load_kb",
+                    static_cast<double>(std::max(rss_peak, status_kb(pid, "VmRSS:"))));
         results.add(round, id, "hwm_kb", static_cast<double>(status_kb(pid, "VmHWM:")));
         s.child.check_alive();
-        for (auto& p : peers) p.reset();
+        for (auto& p : peers)
+            p.reset();
         s.child.stop();
     }
 
@@ -1184,7 +1207,8 @@ struct Bench {
             // Even rounds run the list backwards, so no bridge always comes first after a pause.
             auto list = targets();
             if (round % 2 == 0) std::reverse(list.begin(), list.end());
-            for (const auto& t : list) run_target(round, t);
+            for (const auto& t : list)
+                run_target(round, t);
             if (opt.wants("cmd8") &&
                 (opt.only_targets.empty() || opt.only_targets.count("wiz-8sock")))
                 eight_sockets(round);
@@ -1331,24 +1355,27 @@ struct Report {
     void build() {
         for (const auto& t : all_targets())
             if (have(t.id)) target_ids.push_back(t.id);
-        const std::string n_bytes = format(
-            "%.1f MB", static_cast<double>(opt.periods * kPeriod) / 1e6);
+        const std::string n_bytes =
+            format("%.1f MB", static_cast<double>(opt.periods * kPeriod) / 1e6);
 
         line("# Benchmarks: wizfi250d against socat and ser2net");
         line();
-        line("Written by `bench/run.sh`" + std::string(opt.smoke ? " --smoke (tiny transfers; numbers mean nothing)" : "") +
-             " on " + meta.get("date") + ". Do not edit by hand: run the script again "
+        line("Written by `bench/run.sh`" +
+             std::string(opt.smoke ? " --smoke (tiny transfers; numbers mean nothing)" : "") +
+             " on " + meta.get("date") +
+             ". Do not edit by hand: run the script again "
              "(the analysis at the end comes from `bench/analysis.md`).");
         line();
-        line("Every bridge joins a pseudo-terminal to a TCP connection on 127.0.0.1. The "
-             "measurement client (`bench/wizbench.cpp`, one thread, `poll`, 64 KiB writes, "
-             "256 KiB reads, every byte checked) plays the host on the serial side and the peer on "
-             "the TCP side. " +
-             std::to_string(opt.rounds) +
-             " rounds; in each round every bridge runs the whole set of tests back to back "
-             "(even rounds in reverse order), and each ratio is the median over rounds of the "
-             "ratio taken within one round. Numbers are medians over rounds, with the range "
-             "[min–max] where it matters. Nothing is pinned to a CPU.");
+        line(
+            "Every bridge joins a pseudo-terminal to a TCP connection on 127.0.0.1. The "
+            "measurement client (`bench/wizbench.cpp`, one thread, `poll`, 64 KiB writes, "
+            "256 KiB reads, every byte checked) plays the host on the serial side and the peer on "
+            "the TCP side. " +
+            std::to_string(opt.rounds) +
+            " rounds; in each round every bridge runs the whole set of tests back to back "
+            "(even rounds in reverse order), and each ratio is the median over rounds of the "
+            "ratio taken within one round. Numbers are medians over rounds, with the range "
+            "[min–max] where it matters. Nothing is pinned to a CPU.");
         line();
         line("## Machine");
         line();
@@ -1369,24 +1396,30 @@ struct Report {
         line();
         line("| name | command | the TCP side |");
         line("|---|---|---|");
-        line("| wizfi250d, data_flush = timer | `wizfi250d --config C --serial pty:L --state-dir S "
-             "--interface lo`, C = `data_flush = timer` (the module's behaviour: a packet leaves at "
-             "1461 bytes or 100 ms after the data stopped), then `AT+WJOIN`, "
-             "`AT+SCON=O,TCN,127.0.0.1,<port>,,1` | the daemon connects to the client |");
-        line("| wizfi250d, data_flush = immediate | the same with `data_flush = immediate` (a "
-             "packet leaves as soon as a serial read is consumed: low latency) | the same |");
-        line("| socat | `socat pty,raw,echo=0,link=L tcp:127.0.0.1:<port>` (defaults: 8 KiB "
-             "buffer) | socat connects to the client |");
-        line("| ser2net, defaults | `ser2net -n -u -c F`, F: `accepter: tcp,127.0.0.1,<port>`, "
-             "`connector: serialdev,<pty>,115200n81,local` (defaults: 64-byte buffers, chardelay "
-             "on) | the client connects to ser2net |");
-        line("| ser2net, 64 KiB buffers, chardelay off | the same plus `dev-to-net-bufsize: 65536`, "
-             "`net-to-dev-bufsize: 65536`, `chardelay: false` | the same |");
+        line(
+            "| wizfi250d, data_flush = timer | `wizfi250d --config C --serial pty:L --state-dir S "
+            "--interface lo`, C = `data_flush = timer` (the module's behaviour: a packet leaves at "
+            "1461 bytes or 100 ms after the data stopped), then `AT+WJOIN`, "
+            "`AT+SCON=O,TCN,127.0.0.1,<port>,,1` | the daemon connects to the client |");
+        line(
+            "| wizfi250d, data_flush = immediate | the same with `data_flush = immediate` (a "
+            "packet leaves as soon as a serial read is consumed: low latency) | the same |");
+        line(
+            "| socat | `socat pty,raw,echo=0,link=L tcp:127.0.0.1:<port>` (defaults: 8 KiB "
+            "buffer) | socat connects to the client |");
+        line(
+            "| ser2net, defaults | `ser2net -n -u -c F`, F: `accepter: tcp,127.0.0.1,<port>`, "
+            "`connector: serialdev,<pty>,115200n81,local` (defaults: 64-byte buffers, chardelay "
+            "on) | the client connects to ser2net |");
+        line(
+            "| ser2net, 64 KiB buffers, chardelay off | the same plus `dev-to-net-bufsize: 65536`, "
+            "`net-to-dev-bufsize: 65536`, `chardelay: false` | the same |");
         line();
-        line("socat and wizfi250d hold the pty master and the client opens the slave; ser2net "
-             "opens a device, so the client makes the pty, keeps the master and gives ser2net the "
-             "slave. The client sets `TCP_NODELAY` on its own sockets (wizfi250d sets it on its "
-             "sockets; socat and ser2net keep their defaults).");
+        line(
+            "socat and wizfi250d hold the pty master and the client opens the slave; ser2net "
+            "opens a device, so the client makes the pty, keeps the master and gives ser2net the "
+            "slave. The client sets `TCP_NODELAY` on its own sockets (wizfi250d sets it on its "
+            "sockets; socat and ser2net keep their defaults).");
         line();
 
         // ---- headline: goals
@@ -1411,26 +1444,26 @@ struct Report {
             for (const char* d : {"s2t", "t2s", "both"}) {
                 const std::string m = std::string("tput_") + d + "_MBps";
                 const auto r = range(id, m);
-                row += " **" + num(med(id, m)) + "** [" + num(r.first) + "–" + num(r.second) +
-                       "] |";
+                row +=
+                    " **" + num(med(id, m)) + "** [" + num(r.first) + "–" + num(r.second) + "] |";
             }
             line(row);
         }
         line();
-        if (!opt.smoke)
-            line("![throughput](benchmarks/throughput.png)");
+        if (!opt.smoke) line("![throughput](benchmarks/throughput.png)");
         line();
 
         // ---- latency
         line("## Round trip of 32-byte writes");
         line();
-        line("The host writes 32 bytes on the serial line, the TCP peer echoes them, the clock "
-             "stops when the 32nd byte is back on the serial side (serial→TCP→serial through the "
-             "bridge twice). Up to " +
-             std::to_string(opt.lat_samples) + " round trips per bridge and round, at most " +
-             num(opt.lat_budget, 0) +
-             " s (the timer mode fits about 60 in that), after a warm-up. Median over rounds of "
-             "each round's p50 and p99.");
+        line(
+            "The host writes 32 bytes on the serial line, the TCP peer echoes them, the clock "
+            "stops when the 32nd byte is back on the serial side (serial→TCP→serial through the "
+            "bridge twice). Up to " +
+            std::to_string(opt.lat_samples) + " round trips per bridge and round, at most " +
+            num(opt.lat_budget, 0) +
+            " s (the timer mode fits about 60 in that), after a warm-up. Median over rounds of "
+            "each round's p50 and p99.");
         line();
         line("| bridge | p50 | p99 | samples per round |");
         line("|---|---|---|---|");
@@ -1438,18 +1471,18 @@ struct Report {
             line("| " + label(id) + " | " + us(med(id, "lat32_p50_us")) + " | " +
                  us(med(id, "lat32_p99_us")) + " | " + num(med(id, "lat32_n"), 0) + " |");
         line();
-        if (!opt.smoke)
-            line("![latency](benchmarks/latency.png)");
+        if (!opt.smoke) line("![latency](benchmarks/latency.png)");
         line();
 
         // ---- AT
         line("## `AT\\r` → `[OK]` round trip");
         line();
-        line("wizfi250d in command mode (echo on, as the module starts): the host writes `AT\\r` "
-             "and the clock stops when `[OK]\\r\\n` has arrived (the echo `AT\\r\\n` comes first). "
-             "Next to it, right after it in the same round, a raw pty echo loop: a process that "
-             "holds a pty master and writes back what it reads, the floor for any program behind "
-             "a pty; the host writes the same `AT\\r` and waits for the 3 bytes back.");
+        line(
+            "wizfi250d in command mode (echo on, as the module starts): the host writes `AT\\r` "
+            "and the clock stops when `[OK]\\r\\n` has arrived (the echo `AT\\r\\n` comes first). "
+            "Next to it, right after it in the same round, a raw pty echo loop: a process that "
+            "holds a pty master and writes back what it reads, the floor for any program behind "
+            "a pty; the host writes the same `AT\\r` and waits for the 3 bytes back.");
         line();
         line("| | p50 | p99 |");
         line("|---|---|---|");
@@ -1465,15 +1498,17 @@ struct Report {
         // ---- 8 sockets
         line("## Command-mode receive, 8 sockets at once (wizfi250d only)");
         line();
-        line(format("Eight `AT+SCON=O,TCN,127.0.0.1,<port>,,0` sockets to eight local peers; all "
-                    "eight send %.1f MB at once; the client parses every "
-                    "`{cid,ip,port,len}payload\\r\\n` frame on the serial side and checks each "
-                    "socket's bytes. socat and ser2net have no equivalent (one connection per "
-                    "port, no framing).",
-                    static_cast<double>(opt.periods8 * kPeriod) / 1e6));
+        line(
+            format("Eight `AT+SCON=O,TCN,127.0.0.1,<port>,,0` sockets to eight local peers; all "
+                   "eight send %.1f MB at once; the client parses every "
+                   "`{cid,ip,port,len}payload\\r\\n` frame on the serial side and checks each "
+                   "socket's bytes. socat and ser2net have no equivalent (one connection per "
+                   "port, no framing).",
+                   static_cast<double>(opt.periods8 * kPeriod) / 1e6));
         line();
-        line("| payload MB/s | serial MB/s (with headers) | payload bytes per frame | CPU s per "
-             "GiB | RSS idle | RSS under load |");
+        line(
+            "| payload MB/s | serial MB/s (with headers) | payload bytes per frame | CPU s per "
+            "GiB | RSS idle | RSS under load |");
         line("|---|---|---|---|---|---|");
         line("| **" + num(med("wiz-8sock", "cmd8_MBps")) + "** | " +
              num(med("wiz-8sock", "cmd8_serial_MBps")) + " | " +
@@ -1486,25 +1521,26 @@ struct Report {
         // ---- memory, CPU, startup
         line("## Memory, CPU, start-up");
         line();
-        line("RSS idle: `VmRSS` after the connection is up and quiet; of which anonymous: "
-             "`RssAnon` (heap, stacks: the memory that is the bridge's own; the rest is pages of "
-             "the binary and shared libraries). Under load: the highest "
-             "`VmRSS` sampled every 20 ms during the transfers. Peak: `VmHWM` at the end. CPU: "
-             "`utime + stime` of the bridge from `/proc/<pid>/stat` over the three transfers, per "
-             "GiB moved (the client's own CPU for comparison). Start: from `fork` to READY=1 on "
-             "`NOTIFY_SOCKET` (wizfi250d), to the pty link existing (socat), to the TCP port "
-             "accepting (ser2net).");
+        line(
+            "RSS idle: `VmRSS` after the connection is up and quiet; of which anonymous: "
+            "`RssAnon` (heap, stacks: the memory that is the bridge's own; the rest is pages of "
+            "the binary and shared libraries). Under load: the highest "
+            "`VmRSS` sampled every 20 ms during the transfers. Peak: `VmHWM` at the end. CPU: "
+            "`utime + stime` of the bridge from `/proc/<pid>/stat` over the three transfers, per "
+            "GiB moved (the client's own CPU for comparison). Start: from `fork` to READY=1 on "
+            "`NOTIFY_SOCKET` (wizfi250d), to the pty link existing (socat), to the TCP port "
+            "accepting (ser2net).");
         line();
-        line("| bridge | RSS idle | of which anonymous | RSS under load | peak (VmHWM) | CPU s per "
-             "GiB | client CPU s per GiB | start |");
+        line(
+            "| bridge | RSS idle | of which anonymous | RSS under load | peak (VmHWM) | CPU s per "
+            "GiB | client CPU s per GiB | start |");
         line("|---|---|---|---|---|---|---|---|");
         for (const auto& id : target_ids)
             line("| " + label(id) + " | " + mb(med(id, "rss_idle_kb")) + " | " +
-                 mb(med(id, "anon_idle_kb")) + " | " +
-                 mb(med(id, "rss_load_kb")) + " | " + mb(med(id, "hwm_kb")) + " | " +
-                 num(med(id, "cpu_all_s_per_GiB"), 2) + " | " +
-                 num(med(id, "client_cpu_s_per_GiB"), 2) + " | " +
-                 num(med(id, "startup_ms"), 1) + " ms |");
+                 mb(med(id, "anon_idle_kb")) + " | " + mb(med(id, "rss_load_kb")) + " | " +
+                 mb(med(id, "hwm_kb")) + " | " + num(med(id, "cpu_all_s_per_GiB"), 2) + " | " +
+                 num(med(id, "client_cpu_s_per_GiB"), 2) + " | " + num(med(id, "startup_ms"), 1) +
+                 " ms |");
         line();
         line("CPU per direction (s per GiB):");
         line();
@@ -1519,15 +1555,17 @@ struct Report {
         // ---- ratios
         line("## Ratios, wizfi250d / peer");
         line();
-        line("Each cell is the median over rounds of the ratio within a round. Throughput: "
-             "higher is better for wizfi250d; latency, memory, CPU, start: lower is better.");
+        line(
+            "Each cell is the median over rounds of the ratio within a round. Throughput: "
+            "higher is better for wizfi250d; latency, memory, CPU, start: lower is better.");
         line();
         for (const char* mode : {"wiz-timer", "wiz-immediate"}) {
             if (!have(mode)) continue;
             line("**" + label(mode) + "**");
             line();
-            line("| peer | serial→TCP | TCP→serial | both | 32 B p50 | 32 B p99 | RSS idle | peak "
-                 "RSS | CPU/GiB | start |");
+            line(
+                "| peer | serial→TCP | TCP→serial | both | 32 B p50 | 32 B p99 | RSS idle | peak "
+                "RSS | CPU/GiB | start |");
             line("|---|---|---|---|---|---|---|---|---|---|");
             for (const auto& peer : target_ids) {
                 if (peer.rfind("wiz-", 0) == 0) continue;
@@ -1548,16 +1586,24 @@ struct Report {
         line("## Run it");
         line();
         line("```sh");
-        line("bench/run.sh            # builds build-release/, runs everything, rewrites this file "
-             "and docs/benchmarks/*.png");
-        line("bench/run.sh --smoke    # seconds, tiny transfers, into a temporary directory; for CI");
-        line("bench/run.sh --smoke --binary build/wizfi250d   # the same without building build-release/");
-        line("bench/run.sh --report-only   # this file and the plots again from the last run's results");
+        line(
+            "bench/run.sh            # builds build-release/, runs everything, rewrites this file "
+            "and docs/benchmarks/*.png");
+        line(
+            "bench/run.sh --smoke    # seconds, tiny transfers, into a temporary directory; for "
+            "CI");
+        line(
+            "bench/run.sh --smoke --binary build/wizfi250d   # the same without building "
+            "build-release/");
+        line(
+            "bench/run.sh --report-only   # this file and the plots again from the last run's "
+            "results");
         line("```");
         line();
-        line("Needs `socat`, `ser2net` and `python3-matplotlib` (Debian packages) for the full "
-             "run; raw data of this run: `results.tsv` (per round), `samples.tsv` (every latency "
-             "sample) in the output directory the script prints.");
+        line(
+            "Needs `socat`, `ser2net` and `python3-matplotlib` (Debian packages) for the full "
+            "run; raw data of this run: `results.tsv` (per round), `samples.tsv` (every latency "
+            "sample) in the output directory the script prints.");
         line();
     }
 
@@ -1588,7 +1634,10 @@ struct Report {
                 // The goal is per direction; "both at once" is shown alongside.
                 if (std::string(d) != "both") ok = ok && r >= 1.0;
                 m += std::string(m.empty() ? "" : ", ") +
-                     (std::string(d) == "s2t" ? "serial→TCP " : std::string(d) == "t2s" ? "TCP→serial " : "both ") + x(r);
+                     (std::string(d) == "s2t"   ? "serial→TCP "
+                      : std::string(d) == "t2s" ? "TCP→serial "
+                                                : "both ") +
+                     x(r);
             }
             g.push_back({"Throughput at least socat's in each direction (" + label(mode) + ")", m,
                          ok, true});
@@ -1600,18 +1649,20 @@ struct Report {
             for (const char* mode : {"wiz-immediate"}) {
                 if (!have(mode)) continue;
                 const double r = ratio_to_best(mode, "lat32_p99_us", s2n);
-                g.push_back({"32-byte round trip p99 at most ser2net's best setting (" +
-                                 label(mode) + ")",
-                             us(med(mode, "lat32_p99_us")) + " vs " + [&] {
-                                 std::string best;
-                                 double bv = NAN;
-                                 for (const auto& id : s2n) {
-                                     const double v = med(id, "lat32_p99_us");
-                                     if (!std::isfinite(bv) || v < bv) bv = v, best = id;
-                                 }
-                                 return us(bv) + " (" + label(best) + ")";
-                             }() + "; ratio " + x(r),
-                             r <= 1.0, std::isfinite(r)});
+                g.push_back(
+                    {"32-byte round trip p99 at most ser2net's best setting (" + label(mode) + ")",
+                     us(med(mode, "lat32_p99_us")) + " vs " +
+                         [&] {
+                             std::string best;
+                             double bv = NAN;
+                             for (const auto& id : s2n) {
+                                 const double v = med(id, "lat32_p99_us");
+                                 if (!std::isfinite(bv) || v < bv) bv = v, best = id;
+                             }
+                             return us(bv) + " (" + label(best) + ")";
+                         }() +
+                         "; ratio " + x(r),
+                     r <= 1.0, std::isfinite(r)});
             }
         }
         // 3. AT within 2x the pty echo loop
@@ -1620,8 +1671,8 @@ struct Report {
             const double r99 = ratio("wiz-command", "at_p99_us", "pty-echo", "at_p99_us");
             g.push_back({"`AT` round trip within 2× a raw pty echo loop (p50)",
                          us(med("wiz-command", "at_p50_us")) + " vs " +
-                             us(med("pty-echo", "at_p50_us")) + ": " + x(r50) + " (p99: " +
-                             x(r99) + ")",
+                             us(med("pty-echo", "at_p50_us")) + ": " + x(r50) + " (p99: " + x(r99) +
+                             ")",
                          r50 <= 2.0, std::isfinite(r50)});
         }
         // 4. RSS <= socat
@@ -1637,15 +1688,19 @@ struct Report {
                              ri <= 1.0 && rp <= 1.0, std::isfinite(ri) && std::isfinite(rp)});
             }
         }
-        line("Ratios are wizfi250d / peer, the median over rounds of the ratio within a round. The "
-             "latency goal is for `data_flush = immediate`: in timer mode the daemon waits 100 ms "
-             "before it sends a short write, as the module does.");
+        line(
+            "Ratios are wizfi250d / peer, the median over rounds of the ratio within a round. The "
+            "latency goal is for `data_flush = immediate`: in timer mode the daemon waits 100 ms "
+            "before it sends a short write, as the module does.");
         line();
         line("| goal | measured (ratios: median over rounds) | |");
         line("|---|---|---|");
         for (const auto& goal : g)
             line("| " + goal.text + " | " + goal.measured + " | " +
-                 (!goal.known ? "–" : goal.met ? "**met**" : "**missed**") + " |");
+                 (!goal.known ? "–"
+                  : goal.met  ? "**met**"
+                              : "**missed**") +
+                 " |");
     }
 };
 
@@ -1664,7 +1719,8 @@ void write_results(const std::string& out, const Results& res, const Meta& meta)
         s << round << '\t' << target << '\t' << kind << '\t' << format("%.2f", v) << '\n';
     write_text_file(out + "/samples.tsv", s.str());
     std::ostringstream m;
-    for (const auto& [k, v] : meta.kv) m << k << '\t' << v << '\n';
+    for (const auto& [k, v] : meta.kv)
+        m << k << '\t' << v << '\n';
     write_text_file(out + "/meta.tsv", m.str());
 }
 
@@ -1705,11 +1761,12 @@ int check(const std::string& dir) {
         {"wiz-command", "at_p50_us"}, {"wiz-command", "at_p99_us"}, {"pty-echo", "at_p50_us"},
         {"wiz-8sock", "cmd8_MBps"},   {"wiz-8sock", "hwm_kb"},
     };
-    for (const char* t : {"wiz-timer", "wiz-immediate", "socat", "ser2net-default", "ser2net-64k"}) {
+    for (const char* t :
+         {"wiz-timer", "wiz-immediate", "socat", "ser2net-default", "ser2net-64k"}) {
         if (std::string(t).rfind("wiz-", 0) != 0 && !targets.count(t)) continue;  // skipped peer
-        for (const char* m : {"startup_ms", "rss_idle_kb", "lat32_p50_us", "lat32_p99_us",
-                              "tput_s2t_MBps", "tput_t2s_MBps", "tput_both_MBps",
-                              "cpu_all_s_per_GiB", "rss_load_kb", "hwm_kb"})
+        for (const char* m :
+             {"startup_ms", "rss_idle_kb", "lat32_p50_us", "lat32_p99_us", "tput_s2t_MBps",
+              "tput_t2s_MBps", "tput_both_MBps", "cpu_all_s_per_GiB", "rss_load_kb", "hwm_kb"})
             want.emplace_back(t, m);
     }
     for (const auto& w : want)
@@ -1732,8 +1789,8 @@ int check(const std::string& dir) {
         if (rows == 0) complain("samples.tsv: no samples");
     }
     const std::string md = read_text_file(dir + "/benchmarks.md");
-    for (const char* must : {"## Goals", "## Data-mode throughput", "## Round trip of 32-byte writes",
-                             "## Ratios", "| cpu |"})
+    for (const char* must : {"## Goals", "## Data-mode throughput",
+                             "## Round trip of 32-byte writes", "## Ratios", "| cpu |"})
         if (md.find(must) == std::string::npos)
             complain(std::string("benchmarks.md: no \"") + must + "\"");
     if (md.find("nan") != std::string::npos) complain("benchmarks.md: contains nan");
@@ -1790,16 +1847,17 @@ int report_only(const std::string& dir, const std::string& append) {
 }
 
 int usage() {
-    std::fprintf(stderr,
-                 "usage: wizbench run --daemon PATH --out DIR [--smoke] [--rounds N]\n"
-                 "                    [--periods N] [--periods8 N] [--lat-samples N]\n"
-                 "                    [--lat-budget S] [--at-samples N] [--no-socat] "
-                 "[--no-ser2net]\n"
-                 "                    [--socat PATH] [--ser2net PATH] [--git TEXT] [--append FILE]\n"
-                 "                    [--targets wiz-timer,wiz-immediate,socat,ser2net-default,\n"
-                 "                               ser2net-64k,wiz-8sock] [--tests at,lat,s2t,t2s,both,cmd8]\n"
-                 "       wizbench report DIR [--append FILE]   (benchmarks.md again from DIR)\n"
-                 "       wizbench check DIR\n");
+    std::fprintf(
+        stderr,
+        "usage: wizbench run --daemon PATH --out DIR [--smoke] [--rounds N]\n"
+        "                    [--periods N] [--periods8 N] [--lat-samples N]\n"
+        "                    [--lat-budget S] [--at-samples N] [--no-socat] "
+        "[--no-ser2net]\n"
+        "                    [--socat PATH] [--ser2net PATH] [--git TEXT] [--append FILE]\n"
+        "                    [--targets wiz-timer,wiz-immediate,socat,ser2net-default,\n"
+        "                               ser2net-64k,wiz-8sock] [--tests at,lat,s2t,t2s,both,cmd8]\n"
+        "       wizbench report DIR [--append FILE]   (benchmarks.md again from DIR)\n"
+        "       wizbench check DIR\n");
     return 2;
 }
 
@@ -1842,28 +1900,43 @@ int main(int argc, char** argv) {
             }
             return args[++i];
         };
-        if (a == "--smoke") continue;
-        else if (a == "--daemon") opt.daemon = next();
-        else if (a == "--out") opt.out = next();
-        else if (a == "--rounds") opt.rounds = std::stoi(next());
-        else if (a == "--periods") opt.periods = std::stoul(next());
-        else if (a == "--periods8") opt.periods8 = std::stoul(next());
-        else if (a == "--lat-samples") opt.lat_samples = std::stoi(next());
-        else if (a == "--lat-budget") opt.lat_budget = std::stod(next());
-        else if (a == "--at-samples") opt.at_samples = std::stoi(next());
-        else if (a == "--no-socat") opt.with_socat = false;
-        else if (a == "--no-ser2net") opt.with_ser2net = false;
-        else if (a == "--socat") opt.socat = next();
-        else if (a == "--ser2net") opt.ser2net = next();
-        else if (a == "--git") opt.git = next();
-        else if (a == "--append") append = next();
+        if (a == "--smoke")
+            continue;
+        else if (a == "--daemon")
+            opt.daemon = next();
+        else if (a == "--out")
+            opt.out = next();
+        else if (a == "--rounds")
+            opt.rounds = std::stoi(next());
+        else if (a == "--periods")
+            opt.periods = std::stoul(next());
+        else if (a == "--periods8")
+            opt.periods8 = std::stoul(next());
+        else if (a == "--lat-samples")
+            opt.lat_samples = std::stoi(next());
+        else if (a == "--lat-budget")
+            opt.lat_budget = std::stod(next());
+        else if (a == "--at-samples")
+            opt.at_samples = std::stoi(next());
+        else if (a == "--no-socat")
+            opt.with_socat = false;
+        else if (a == "--no-ser2net")
+            opt.with_ser2net = false;
+        else if (a == "--socat")
+            opt.socat = next();
+        else if (a == "--ser2net")
+            opt.ser2net = next();
+        else if (a == "--git")
+            opt.git = next();
+        else if (a == "--append")
+            append = next();
         else if (a == "--targets" || a == "--tests") {
             std::istringstream list(next());
             std::string item;
             while (std::getline(list, item, ','))
                 (a == "--targets" ? opt.only_targets : opt.only_tests).insert(item);
-        }
-        else return usage();
+        } else
+            return usage();
     }
     if (opt.daemon.empty() || opt.out.empty() || opt.rounds < 1) return usage();
     ::signal(SIGPIPE, SIG_IGN);

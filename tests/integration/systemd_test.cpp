@@ -560,14 +560,13 @@ TEST_F(SystemdNspawnTest, ServiceRunsSandboxedRestartsReloadsAndStops) {
     ::chmod(sysusers.c_str(), 0644);
 
     started_ = true;
-    ASSERT_TRUE(nspawn_.start(
-        {"systemd-nspawn", "-D", "/", "--volatile=yes", "--register=no", "--keep-unit",
-         "--private-network", "--machine=" + machine_,
-         "--bind-ro=" + std::string(WIZFI250D_BINARY) + ":" + binary,
-         "--bind-ro=" + unit_file + ":/etc/systemd/system/wizfi250d@.service",
-         "--bind-ro=" + sysusers + ":/etc/sysusers.d/wizfi250d-test.conf", "--console=read-only",
-         "-b", "systemd.firstboot=off"},
-        dir_.path() + "/nspawn.log"));
+    ASSERT_TRUE(nspawn_.start({"systemd-nspawn", "-D", "/", "--volatile=yes", "--register=no",
+                               "--keep-unit", "--private-network", "--machine=" + machine_,
+                               "--bind-ro=" + std::string(WIZFI250D_BINARY) + ":" + binary,
+                               "--bind-ro=" + unit_file + ":/etc/systemd/system/wizfi250d@.service",
+                               "--bind-ro=" + sysusers + ":/etc/sysusers.d/wizfi250d-test.conf",
+                               "--console=read-only", "-b", "systemd.firstboot=off"},
+                              dir_.path() + "/nspawn.log"));
 
     // The container's init: the child of systemd-nspawn called "systemd".
     const auto boot_deadline = Clock::now() + 60s;

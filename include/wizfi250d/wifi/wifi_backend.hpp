@@ -37,9 +37,9 @@ struct ScanResult {
 };
 
 struct ScanFilter {
-    std::string ssid;                // empty: any
+    std::string ssid;  // empty: any
     std::optional<MacAddress> bssid;
-    unsigned channel = 0;            // 0: any
+    unsigned channel = 0;  // 0: any
     unsigned dwell_ms = 70;
 };
 
