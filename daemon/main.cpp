@@ -1,36 +1,82 @@
-// wizfi250d: options, config file, logging, signals and sd_notify. Everything else lives in the
-// core library.
+// wizfi250d: options, config file, logging, signals and service manager notifications
+// (sd_notify). Everything else lives in the core library.
 
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/sinks/systemd_sink.h>
 #include <spdlog/spdlog.h>
-#include <systemd/sd-daemon.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <functional>
 #include <iostream>
+#include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "wizfi250d/module/daemon_config.hpp"
 #include "wizfi250d/module/module.hpp"
 #include "wizfi250d/serial/serial_link.hpp"
+#include "wizfi250d/util/service_notify.hpp"
 #include "wizfi250d/wifi/soft_ap_backend.hpp"
 #include "wizfi250d/wifi/wpa_supplicant_backend.hpp"
 
 namespace {
 
+// Standard error connected to the journal: systemd sets JOURNAL_STREAM to "<device>:<inode>" of
+// that stream. Comparing with stderr itself keeps a child that inherited the variable but
+// writes elsewhere (a shell started from a service, a redirection) from getting prefixes.
+bool stderr_is_journal() {
+    const char* stream = std::getenv("JOURNAL_STREAM");
+    if (stream == nullptr) return false;
+    struct stat info {};
+    if (::fstat(STDERR_FILENO, &info) != 0) return false;
+    return std::to_string(info.st_dev) + ":" + std::to_string(info.st_ino) == stream;
+}
+
+// One line per message on stderr with its syslog priority as "<N>" in front: journald takes the
+// priority from it (SyslogLevelPrefix= is on by default) and adds time, unit and PID itself, so
+// the journal gets what libsystemd's sd_journal_send would give without linking libsystemd.
+class JournalStderrSink : public spdlog::sinks::base_sink<std::mutex> {
+protected:
+    void sink_it_(const spdlog::details::log_msg& msg) override {
+        spdlog::memory_buf_t line;
+        formatter_->format(msg, line);
+        std::fprintf(stderr, "<%d>%.*s", priority(msg.level), static_cast<int>(line.size()),
+                     line.data());
+    }
+    void flush_() override { std::fflush(stderr); }
+
+private:
+    static int priority(spdlog::level::level_enum level) {
+        switch (level) {
+            case spdlog::level::critical:
+                return 2;  // LOG_CRIT
+            case spdlog::level::err:
+                return 3;  // LOG_ERR
+            case spdlog::level::warn:
+                return 4;  // LOG_WARNING
+            case spdlog::level::info:
+                return 6;  // LOG_INFO
+            default:
+                return 7;  // LOG_DEBUG: debug and trace
+        }
+    }
+};
+
 // Under systemd the journal gets the log (with priorities); otherwise stderr does.
 void set_up_logging(const std::string& level) {
     std::shared_ptr<spdlog::logger> logger;
-    if (std::getenv("JOURNAL_STREAM") != nullptr) {
-        logger = std::make_shared<spdlog::logger>(
-            "wizfi250d", std::make_shared<spdlog::sinks::systemd_sink_mt>("wizfi250d"));
+    if (stderr_is_journal()) {
+        logger =
+            std::make_shared<spdlog::logger>("wizfi250d", std::make_shared<JournalStderrSink>());
         logger->set_pattern("%v");
     } else {
         logger = std::make_shared<spdlog::logger>(
@@ -38,6 +84,13 @@ void set_up_logging(const std::string& level) {
     }
     logger->set_level(spdlog::level::from_str(level));
     spdlog::set_default_logger(logger);
+}
+
+// A notification the manager does not get is logged, not fatal: without READY=1 or WATCHDOG=1
+// the manager itself acts (start time-out, watchdog restart), with this line to explain why.
+void tell_service_manager(std::string_view state) {
+    if (const auto error = wizfi250d::service_notify::notify(state))
+        spdlog::warn("cannot notify the service manager ({}): {}", state, error.message());
 }
 
 }  // namespace
@@ -90,7 +143,7 @@ int main(int argc, char** argv) {
     stop_signals.async_wait([&](const boost::system::error_code& ec, int signal_number) {
         if (ec) return;
         spdlog::info("signal {}: shutting down", signal_number);
-        sd_notify(0, "STOPPING=1");
+        tell_service_manager("STOPPING=1");
         module.shutdown();
         io.stop();
     });
@@ -100,7 +153,7 @@ int main(int argc, char** argv) {
     std::function<void()> wait_for_reload = [&] {
         reload_signal.async_wait([&](const boost::system::error_code& ec, int) {
             if (ec) return;
-            sd_notify(0, "RELOADING=1");
+            tell_service_manager("RELOADING=1");
             std::string reload_error;
             std::string new_level;
             const auto reloaded = resolve_settings(*command_line, new_level, reload_error);
@@ -111,7 +164,7 @@ int main(int argc, char** argv) {
             } else {
                 spdlog::error("configuration not reloaded: {}", reload_error);
             }
-            sd_notify(0, "READY=1");
+            tell_service_manager("READY=1");
             wait_for_reload();
         });
     };
@@ -119,15 +172,18 @@ int main(int argc, char** argv) {
 
     // systemd's watchdog: a ping from the event loop, so a stuck loop is restarted.
     boost::asio::steady_timer watchdog(io);
-    std::uint64_t watchdog_usec = 0;
+    std::chrono::microseconds watchdog_interval{0};
+    if (const auto watchdog_error = service_notify::watchdog_interval(watchdog_interval))
+        spdlog::warn("watchdog not pinged: WATCHDOG_USEC or WATCHDOG_PID invalid: {}",
+                     watchdog_error.message());
     std::function<void()> ping_watchdog = [&] {
-        sd_notify(0, "WATCHDOG=1");
-        watchdog.expires_after(std::chrono::microseconds(watchdog_usec / 2));
+        tell_service_manager("WATCHDOG=1");
+        watchdog.expires_after(watchdog_interval / 2);
         watchdog.async_wait([&](const boost::system::error_code& ec) {
             if (!ec) ping_watchdog();
         });
     };
-    if (sd_watchdog_enabled(0, &watchdog_usec) > 0 && watchdog_usec > 0) ping_watchdog();
+    if (watchdog_interval.count() > 0) ping_watchdog();
 
     // The saved UART settings apply from the first byte.
     module.load_saved_profile();
@@ -139,7 +195,7 @@ int main(int argc, char** argv) {
             io.stop();
         });
     module.start();
-    sd_notify(0, "READY=1");
+    tell_service_manager("READY=1");
     io.run();
     return 0;
 }
