@@ -16,8 +16,8 @@ cd "$(dirname "$0")/.."
 # The multiarch packages the core library and the unit tests need (the same list as
 # scripts/install-deps.sh, for the target architecture).
 target_packages=(
-  libboost-dev libssl-dev libspdlog-dev libsystemd-dev
-  libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libwpa-client-dev
+  libboost-dev libssl-dev libspdlog-dev
+  libnl-3-dev libnl-genl-3-dev libnl-route-3-dev
   libgtest-dev libgmock-dev
 )
 build_packages=(cmake make pkg-config qemu-user-static)

@@ -5,8 +5,8 @@ set -euo pipefail
 
 build_packages=(
   build-essential cmake pkg-config
-  libboost-dev libssl-dev libspdlog-dev libsystemd-dev
-  libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libwpa-client-dev
+  libboost-dev libssl-dev libspdlog-dev
+  libnl-3-dev libnl-genl-3-dev libnl-route-3-dev
 )
 test_packages=(
   googletest libgtest-dev libgmock-dev
