@@ -19,6 +19,8 @@
 #include <optional>
 #include <string>
 
+#include "termios2_support.hpp"
+
 namespace wizfi250d {
 namespace {
 
@@ -401,6 +403,7 @@ TEST_F(SerialLinkTest, DeviceIsOpenedWhenItAppearsAndAgainAfterItGoes) {
 }
 
 TEST_F(SerialLinkTest, DeviceReopenTakesNewSettingsAndKeepsTheQueue) {
+    WIZFI250D_SKIP_WITHOUT_TERMIOS2();
     FakeDevice device;
     const std::string path = dir_.file("ttyS-wiz");
     ASSERT_EQ(::symlink(device.slave_name.c_str(), path.c_str()), 0);

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "../../src/serial/termios_settings.hpp"
+#include "termios2_support.hpp"
 
 namespace wizfi250d::termios_settings {
 namespace {
@@ -132,6 +133,7 @@ TEST(TermiosMapping, DifferencesNameEachFieldThatDiffers) {
 class TermiosPty : public ::testing::Test {
 protected:
     void SetUp() override {
+        WIZFI250D_SKIP_WITHOUT_TERMIOS2();
         master_ = ::posix_openpt(O_RDWR | O_NOCTTY);
         ASSERT_GE(master_, 0);
         ASSERT_EQ(::grantpt(master_), 0);
