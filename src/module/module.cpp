@@ -176,22 +176,22 @@ void Module::reboot(bool close_first) {
         wifi_link_.reset();
     }
     serial_.resume_input();  // input during the reboot is read and lost, as on the module
+    boot_when_drained();
+}
 
-    auto wait_for_drain = std::make_shared<std::function<void()>>();
-    *wait_for_drain = [this, wait_for_drain] {
-        reboot_timer_.expires_after(serial_.queued() > 0 ? reboot_drain_poll
-                                                         : settings_.reboot_delay);
-        const bool drained = serial_.queued() == 0;
-        reboot_timer_.async_wait([this, wait_for_drain, drained](boost::system::error_code ec) {
-            if (ec) return;
-            if (drained) {
-                boot(true);
-            } else {
-                (*wait_for_drain)();
-            }
-        });
-    };
-    (*wait_for_drain)();
+void Module::boot_when_drained() {
+    // The boot banner follows the last reply only after the host has read it, then the
+    // module's reboot delay.
+    const bool drained = serial_.queued() == 0;
+    reboot_timer_.expires_after(drained ? settings_.reboot_delay : reboot_drain_poll);
+    reboot_timer_.async_wait([this, drained](boost::system::error_code ec) {
+        if (ec) return;
+        if (drained) {
+            boot(true);
+        } else {
+            boot_when_drained();
+        }
+    });
 }
 
 void Module::save_and_reboot() {

@@ -191,6 +191,7 @@ private:
 
     void set_state(ModuleState next, std::string_view why);
     void boot(bool reopen_serial);
+    void boot_when_drained();
     void process_input();
     void process_command_bytes();
     void run_line(const std::string& line);
