@@ -84,7 +84,7 @@ private:
                     return;
                 }
                 if (!spec().kind.tls) {
-                    established(std::make_unique<TcpStream>(std::move(socket_)));
+                    established(std::make_shared<TcpStream>(std::move(socket_)));
                     return;
                 }
                 handshake();
@@ -99,12 +99,12 @@ private:
             return;
         }
         tls_context_ = tls;
-        pending_ = std::make_unique<TcpStream>(std::move(socket_), *tls);
+        pending_ = std::make_shared<TcpStream>(std::move(socket_), *tls);
         const bool check_name = context().tls->verify_host_name();
         const std::string name =
             spec().host_name.empty() ? spec().remote_ip.to_string() : spec().host_name;
         prepare_client_verification(*pending_->tls(), name, check_name);
-        pending_->tls()->async_handshake(
+        pending_->async_handshake(
             boost::asio::ssl::stream_base::client,
             [self = shared_from_this(), this](const boost::system::error_code& ec) {
                 if (done_) return;
@@ -119,7 +119,7 @@ private:
             });
     }
 
-    void established(std::unique_ptr<TcpStream> stream) {
+    void established(std::shared_ptr<TcpStream> stream) {
         done_ = true;
         timer_.cancel();
         connection_established(std::move(stream));
@@ -155,7 +155,7 @@ private:
     tcp::socket socket_;
     boost::asio::steady_timer timer_;
     std::shared_ptr<boost::asio::ssl::context> tls_context_;
-    std::unique_ptr<TcpStream> pending_;
+    std::shared_ptr<TcpStream> pending_;
     bool done_ = false;
     bool closed_ = false;
 };

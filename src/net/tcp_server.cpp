@@ -65,7 +65,7 @@ private:
                 return;
             }
             if (!spec().kind.tls) {
-                accepted(std::make_unique<TcpStream>(std::move(socket)));
+                accepted(std::make_shared<TcpStream>(std::move(socket)));
                 return;
             }
             handshake(std::move(socket));
@@ -81,13 +81,13 @@ private:
             accept();
             return;
         }
-        pending_ = std::make_unique<TcpStream>(std::move(socket), *tls_context_);
+        pending_ = std::make_shared<TcpStream>(std::move(socket), *tls_context_);
         handshake_timer_.expires_after(context().connect_timeout);
         handshake_timer_.async_wait(
             [self = shared_from_this(), this](const boost::system::error_code& ec) {
                 if (!ec && pending_) pending_->close();
             });
-        pending_->tls()->async_handshake(
+        pending_->async_handshake(
             boost::asio::ssl::stream_base::server,
             [self = shared_from_this(), this](const boost::system::error_code& ec) {
                 if (closed_ || !pending_) return;
@@ -104,7 +104,7 @@ private:
             });
     }
 
-    void accepted(std::unique_ptr<TcpStream> stream) {
+    void accepted(std::shared_ptr<TcpStream> stream) {
         if (spec().multi_accept) {
             // The client keeps this CID; the module opens the next listener elsewhere.
             boost::system::error_code ignored;
@@ -133,7 +133,7 @@ private:
     tcp::acceptor acceptor_;
     boost::asio::steady_timer handshake_timer_;
     std::shared_ptr<boost::asio::ssl::context> tls_context_;
-    std::unique_ptr<TcpStream> pending_;
+    std::shared_ptr<TcpStream> pending_;
     bool closed_ = false;
 };
 

@@ -16,7 +16,7 @@ std::optional<Endpoint> TcpSocket::peer() const {
     return peer_;
 }
 
-void TcpSocket::connection_established(std::unique_ptr<TcpStream> stream) {
+void TcpSocket::connection_established(std::shared_ptr<TcpStream> stream) {
     stream_ = std::move(stream);
     boost::system::error_code ec;
     peer_ = to_endpoint(stream_->socket().remote_endpoint(ec));

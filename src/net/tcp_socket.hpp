@@ -14,7 +14,11 @@
 namespace wizfi250d {
 
 // A connected TCP stream, with or without TLS on top.
-class TcpStream {
+//
+// Every pending operation keeps the stream alive until its handler has run: closing only
+// cancels, and an SSL operation that completes with operation_aborted still touches the
+// stream's buffers on its way out. Owners therefore hold it in a shared_ptr (make_shared).
+class TcpStream : public std::enable_shared_from_this<TcpStream> {
 public:
     using tcp = boost::asio::ip::tcp;
     using tls_stream = boost::asio::ssl::stream<tcp::socket>;
@@ -29,19 +33,26 @@ public:
     template <typename Buffer, typename Handler>
     void async_read_some(const Buffer& buffer, Handler&& handler) {
         if (tls_) {
-            tls_->async_read_some(buffer, std::forward<Handler>(handler));
+            tls_->async_read_some(buffer, keeping_alive(std::forward<Handler>(handler)));
         } else {
-            plain_->async_read_some(buffer, std::forward<Handler>(handler));
+            plain_->async_read_some(buffer, keeping_alive(std::forward<Handler>(handler)));
         }
     }
 
     template <typename Buffer, typename Handler>
     void async_write(const Buffer& buffer, Handler&& handler) {
         if (tls_) {
-            boost::asio::async_write(*tls_, buffer, std::forward<Handler>(handler));
+            boost::asio::async_write(*tls_, buffer, keeping_alive(std::forward<Handler>(handler)));
         } else {
-            boost::asio::async_write(*plain_, buffer, std::forward<Handler>(handler));
+            boost::asio::async_write(*plain_, buffer,
+                                     keeping_alive(std::forward<Handler>(handler)));
         }
+    }
+
+    // TLS streams only.
+    template <typename Handler>
+    void async_handshake(boost::asio::ssl::stream_base::handshake_type type, Handler&& handler) {
+        tls_->async_handshake(type, keeping_alive(std::forward<Handler>(handler)));
     }
 
     void close() {
@@ -53,6 +64,14 @@ public:
 private:
     std::optional<tcp::socket> plain_;
     std::unique_ptr<tls_stream> tls_;
+
+    template <typename Handler>
+    auto keeping_alive(Handler&& handler) {
+        return [keep = shared_from_this(),
+                handler = std::forward<Handler>(handler)](auto&&... results) mutable {
+            handler(std::forward<decltype(results)>(results)...);
+        };
+    }
 };
 
 // Receiving, sending and losing a connection, for TcpClient and TcpServer.
@@ -66,17 +85,14 @@ public:
     bool connected() const override { return stream_ != nullptr && connected_; }
 
 protected:
-    // A TCP segment becomes at most one frame of this size (spec §3.3).
-    static constexpr std::size_t frame_size = 1460;
-
     // The connection is up: remember it, report it and start receiving.
-    void connection_established(std::unique_ptr<TcpStream> stream);
+    void connection_established(std::shared_ptr<TcpStream> stream);
     // Ends the current connection (peer closed, error, or close()); no event.
     void drop_connection();
     // What happens after the peer closed or the connection failed.
     virtual void connection_lost(const boost::system::error_code& ec) = 0;
 
-    std::unique_ptr<TcpStream> stream_;
+    std::shared_ptr<TcpStream> stream_;
     std::uint16_t local_port_ = 0;
     // Handlers from an earlier connection compare this and do nothing.
     unsigned generation_ = 0;
@@ -91,7 +107,8 @@ private:
 
     bool connected_ = false;
     Endpoint peer_;
-    std::array<char, 16384> buffer_{};  // EXPERIMENT
+    // One read takes what the kernel has, up to 16 KiB; the module cuts it into frames.
+    std::array<char, 16384> buffer_{};
     std::deque<PendingSend> sends_;
     bool writing_ = false;
 };
