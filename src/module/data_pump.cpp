@@ -9,7 +9,7 @@ constexpr std::size_t max_ready = 2;
 }  // namespace
 
 DataPump::DataPump(boost::asio::io_context& io, Callbacks callbacks)
-    : io_(io), callbacks_(std::move(callbacks)), flush_timer_(io), escape_timer_(io) {}
+    : callbacks_(std::move(callbacks)), flush_timer_(io), escape_timer_(io) {}
 
 void DataPump::feed(std::string_view bytes) {
     feeding_ = true;
@@ -134,19 +134,18 @@ void DataPump::send_next() {
     in_flight_ = true;
     std::string packet = std::move(ready_.front());
     ready_.pop_front();
-    // EXPERIMENT: a TCP stream has no packet boundaries; everything ready goes in one send.
-    while (!ready_.empty()) {
+    while (!datagrams_ && !ready_.empty()) {
         packet += ready_.front();
         ready_.pop_front();
     }
     callbacks_.send(std::move(packet), [this, generation = generation_](bool /*ok*/) {
         if (generation != generation_) return;
         in_flight_ = false;
+        send_next();
         if (input_held_ && ready_.size() < max_ready) {
             input_held_ = false;
             callbacks_.release_input();
         }
-        send_next();
     });
 }
 

@@ -8,6 +8,11 @@
 
 namespace wizfi250d {
 
+namespace {
+// A received frame carries at most this many bytes (spec §3.3).
+constexpr std::size_t frame_payload_limit = 1460;
+}  // namespace
+
 unsigned Module::open_socket(const SocketSpec& requested) {
     const unsigned cid = sockets_.lowest_free().value();
     SocketSpec spec = requested;
@@ -18,6 +23,7 @@ unsigned Module::open_socket(const SocketSpec& requested) {
     sockets_.place(socket);
     if (spec.data_mode) {
         data_socket_ = cid;
+        data_pump_.set_datagrams(spec.kind.transport == Transport::udp);
         data_connected_ = false;
         resume_data_on_connect_ = true;
     }
@@ -170,9 +176,9 @@ void Module::socket_received(Socket& socket, const Endpoint& from, std::string_v
         output_.raw(bytes);
         return;
     }
-    // EXPERIMENT: a read may hold more than one frame's worth (spec §3.3: at most 1460).
+    // One read may hold more than a frame's worth (spec §3.3: at most 1460 bytes each).
     while (!bytes.empty()) {
-        const auto n = std::min<std::size_t>(bytes.size(), 1460);
+        const auto n = std::min<std::size_t>(bytes.size(), frame_payload_limit);
         output_.frame(socket.cid(), from.ip, from.port, bytes.substr(0, n));
         bytes.remove_prefix(n);
     }

@@ -40,6 +40,9 @@ public:
     DataPump(boost::asio::io_context& io, Callbacks callbacks);
 
     void set_timing(const Timing& timing) { timing_ = timing; }
+    // UDP: every packet stays one datagram. TCP (the default): a stream has no boundaries, so
+    // packets waiting behind the one in flight leave in a single send.
+    void set_datagrams(bool datagrams) { datagrams_ = datagrams; }
     // Serial bytes in data mode.
     void feed(std::string_view bytes);
     // The data socket is gone: unsent bytes and held '+'s are dropped.
@@ -59,7 +62,6 @@ private:
     void flush();
     void send_next();
 
-    boost::asio::io_context& io_;
     Callbacks callbacks_;
     Timing timing_;
     boost::asio::steady_timer flush_timer_;
@@ -69,6 +71,7 @@ private:
     unsigned held_plus_ = 0;
     bool in_flight_ = false;
     bool input_held_ = false;
+    bool datagrams_ = false;
     unsigned generation_ = 0;
     // The timers are armed once and re-armed when they fire early: restarting them for every
     // 100th byte and every '+' cost a timerfd_settime system call each.
