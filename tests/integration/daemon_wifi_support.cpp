@@ -2,6 +2,8 @@
 
 #include "daemon_wifi_support.hpp"
 
+#include "../../src/wifi/child_process.hpp"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -12,6 +14,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -95,6 +98,36 @@ std::string escape_bytes(std::string_view bytes) {
            << "the serial output differs from the spec\n  expected (" << expected.size()
            << " bytes): \"" << escape_bytes(expected) << "\"\n  received (" << received.size()
            << " bytes): \"" << escape_bytes(received) << "\"\n  first difference at byte " << at;
+}
+
+std::string missing_parts(const std::vector<std::string>& programs) {
+    if (auto reason = netns_unavailable_reason(); !reason.empty()) return reason;
+    for (const auto& program : programs)
+        if (find_program(program).empty())
+            return program + " is not installed (scripts/install-deps.sh --test)";
+    std::string detail;
+    if (!test_net_free_in_root(detail))
+        return "203.0.113.0/24 is in use in the root namespace:\n" + detail;
+    return {};
+}
+
+std::string interface_mac(const NetnsPair& net, const std::string& ns,
+                          const std::string& interface) {
+    const std::string out = net.ip(ns, {"link", "show", "dev", interface}).output;
+    const auto at = out.find("link/ether ");
+    if (at == std::string::npos) return {};
+    std::string mac = out.substr(at + 11, 17);
+    std::transform(mac.begin(), mac.end(), mac.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    return mac;
+}
+
+void write_file(const std::string& path, const std::string& text) {
+    std::ofstream(path) << text;
+}
+
+std::string tail_of(const std::string& text, std::size_t max) {
+    return text.size() <= max ? text : "[...]\n" + text.substr(text.size() - max);
 }
 
 bool in_netns(pid_t pid, const std::string& ns) {

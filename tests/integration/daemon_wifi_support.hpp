@@ -24,12 +24,27 @@
 
 #include <gtest/gtest.h>
 
+#include "netns.hpp"
+
 namespace wizfi250d::itest {
 
 using Millis = std::chrono::milliseconds;
 
 // Printable ASCII as is, \r \n \t \\ \" escaped, everything else as \xNN.
 std::string escape_bytes(std::string_view bytes);
+
+// Skips (with the reason) where the namespace tests cannot run: not root, no `ip netns`, one of
+// `programs` missing, 203.0.113.0/24 in use in the root namespace. Empty when they can.
+std::string missing_parts(const std::vector<std::string>& programs);
+
+// The MAC address of an interface in a namespace, upper case (as AT+WSTAT prints it).
+std::string interface_mac(const NetnsPair& net, const std::string& ns,
+                          const std::string& interface);
+
+void write_file(const std::string& path, const std::string& text);
+
+// The end of a long log, for a failure message.
+std::string tail_of(const std::string& text, std::size_t max = 48 * 1024);
 
 // Byte-exact comparison with a readable failure message.
 ::testing::AssertionResult same_bytes(std::string_view expected, std::string_view received);

@@ -47,40 +47,25 @@
 #include "../../src/wifi/child_process.hpp"
 #include "daemon_wifi_support.hpp"
 #include "netns.hpp"
+#include "station_fixture.hpp"
 
 namespace wizfi250d {
 namespace {
 
 using namespace std::chrono_literals;
+using itest::interface_mac;
+using itest::missing_parts;
 using itest::NsDaemon;
 using itest::same_bytes;
+using itest::tail_of;
+using itest::write_file;
 
 const std::string kSsid = "TestAP";
 const std::string kEapUser = "md5user";
 const std::string kEapPassword = "password123";
-const std::string kApIp = "203.0.113.1";
+const std::string& kApIp = itest::kGatewayIp;
 const std::string kWstatHeader = "IF/SSID/IP-Addr/Gateway/MAC/TxPower(dBm)/RSSI(-dBm)\r\n";
 const std::vector<std::string> kFinal{"[OK]\r\n", "[ERROR]\r\n"};
-
-void write_file(const std::string& path, const std::string& text) {
-    std::ofstream(path) << text;
-}
-
-std::string tail_of(const std::string& text, std::size_t max = 48 * 1024) {
-    return text.size() <= max ? text : "[...]\n" + text.substr(text.size() - max);
-}
-
-// The MAC address of an interface, upper case (as AT+WSTAT prints it).
-std::string interface_mac(const itest::NetnsPair& net, const std::string& ns,
-                          const std::string& interface) {
-    const std::string out = net.ip(ns, {"link", "show", "dev", interface}).output;
-    const auto at = out.find("link/ether ");
-    if (at == std::string::npos) return {};
-    std::string mac = out.substr(at + 11, 17);
-    std::transform(mac.begin(), mac.end(), mac.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-    return mac;
-}
 
 // The address dnsmasq leased to `mac` (lease file lines: expiry mac ip name client-id).
 std::string leased_ip(const std::string& lease_file, const std::string& mac) {
@@ -115,45 +100,14 @@ std::size_t count_of(const std::string& text, const std::string& what) {
     return n;
 }
 
-// Skips (with the reason) where the namespace tests cannot run; empty when they can.
-std::string missing_parts(const std::vector<std::string>& programs) {
-    if (auto reason = itest::netns_unavailable_reason(); !reason.empty()) return reason;
-    for (const auto& program : programs)
-        if (find_program(program).empty())
-            return program + " is not installed (scripts/install-deps.sh --test)";
-    std::string detail;
-    if (!itest::test_net_free_in_root(detail))
-        return "203.0.113.0/24 is in use in the root namespace:\n" + detail;
-    return {};
-}
-
 // ---------------------------------------------------------------------------------------------
 // Station: the daemon next to wpa_supplicant in the STA namespace.
 
-class DaemonWifiStation : public ::testing::Test {
+class DaemonWifiStation : public itest::StationTest {
 protected:
     void SetUp() override {
-        const auto missing = missing_parts(
-            {"wpa_supplicant", "wpa_cli", "hostapd", "dnsmasq", "socat", "udhcpc", "ss"});
-        if (!missing.empty()) GTEST_SKIP() << missing;
-        ASSERT_FALSE(dir_.path().empty());
-        d_ = dir_.path();
-        ASSERT_EQ(::mkdir((d_ + "/run").c_str(), 0700), 0);
-        std::string error;
-        ASSERT_TRUE(net_.create(error)) << error;
-        ready_ = true;
-        ap_ = net_.ns_a();
-        sta_ = net_.ns_b();
-        ASSERT_EQ(net_.ip(ap_, {"addr", "add", kApIp + "/24", "dev", net_.if_a()}).exit_code, 0);
-        ASSERT_EQ(net_.ip(ap_, {"link", "set", net_.if_a(), "up"}).exit_code, 0);
-        ASSERT_EQ(net_.ip(sta_, {"link", "set", net_.if_b(), "up"}).exit_code, 0);
-        // The test address is inside the AP namespace (and, checked above, not in the root one)
-        // before anything is sent.
-        const auto a = net_.ip(ap_, {"-4", "addr", "show", "dev", net_.if_a()});
-        ASSERT_NE(a.output.find("inet " + kApIp + "/24"), std::string::npos) << a.output;
-        sta_mac_ = interface_mac(net_, sta_, net_.if_b());
-        ASSERT_EQ(sta_mac_.size(), 17U);
-        resolv_conf_before_ = itest::read_file("/etc/resolv.conf");
+        set_up_namespaces({"hostapd", "dnsmasq", "socat", "udhcpc", "ss"});
+        if (IsSkipped() || HasFatalFailure()) return;
 
         // AP namespace: the 802.1X authenticator with its EAP server.
         write_file(d_ + "/eap_users", "\"" + kEapUser + "\" MD5 \"" + kEapPassword + "\"\n");
@@ -217,48 +171,20 @@ protected:
             << "dnsmasq or an echo server does not listen\n"
             << itest::read_file(d_ + "/dnsmasq.out") << itest::read_file(d_ + "/dnsmasq.log");
 
-        // STA namespace: the supplicant with the wired driver.
-        write_file(d_ + "/wpa_supplicant.conf",
-                   "ctrl_interface=" + d_ + "/wpas\nap_scan=0\neapol_version=2\n");
-        start_supplicant();
-
-        // The daemon's settings.
-        write_file(d_ + "/daemon.conf",
-                   "wifi = wpa_supplicant\ninterface = " + net_.if_b() + "\nwpa_ctrl_dir = " + d_ +
-                       "/wpas\nruntime_dir = " + d_ +
-                       "/run\nwpa_eap_method = MD5\nwpa_eap_identity = " + kEapUser + "\n");
-        daemon_ = std::make_unique<NsDaemon>(
-            itest::NsDaemonOptions{sta_, d_, d_ + "/daemon.conf", "debug"});
+        // STA namespace: the supplicant and the daemon's settings.
+        set_up_station("wpa_eap_method = MD5\nwpa_eap_identity = " + kEapUser + "\n");
     }
 
     void TearDown() override {
-        if (!ready_) return;
-        if (daemon_) {
-            const pid_t pid = daemon_->pid();
-            const auto stopped = daemon_->stop();
-            EXPECT_TRUE(stopped) << stopped.message();
-            // The daemon's own children (its DHCP client) went with it: only wpa_supplicant is
-            // left in the STA namespace.
-            const pid_t supplicant = supplicant_.pid();
-            EXPECT_TRUE(itest::eventually(
-                [&] {
-                    const auto pids = net_.pids(sta_);
-                    return pids.size() == 1 && pids[0] == supplicant;
-                },
-                3s))
-                << "left behind in the STA namespace after the daemon (PID " << pid
-                << ") stopped: " << pid_list(net_.pids(sta_));
-        }
-        const bool verbose = std::getenv("WIZFI250D_ITEST_LOGS") != nullptr;
-        if (HasFailure() || verbose) print_logs();
-        daemon_.reset();
-        supplicant_.stop();
+        tear_down_station();
         tcp_echo_.stop();
         udp_echo_.stop();
         dnsmasq_.stop();
         hostapd_.stop();
-        EXPECT_EQ(itest::read_file("/etc/resolv.conf"), resolv_conf_before_)
-            << "/etc/resolv.conf changed";
+    }
+
+    std::vector<std::string> log_files() const override {
+        return {"wpas.log", "hostapd.log", "dnsmasq.log", "leases"};
     }
 
     static bool exists(const std::string& path) {
@@ -266,50 +192,15 @@ protected:
         return ::stat(path.c_str(), &st) == 0;
     }
 
-    std::string pid_list(const std::vector<pid_t>& pids) const {
-        std::string out;
-        for (const pid_t pid : pids) {
-            std::string comm = itest::read_file("/proc/" + std::to_string(pid) + "/comm");
-            if (!comm.empty() && comm.back() == '\n') comm.pop_back();
-            out += std::to_string(pid) + " (" + comm + ") ";
-        }
-        return out;
-    }
-
-    void print_logs() const {
-        std::printf("---- wizfi250d (%s) ----\n%s\n", daemon_ ? daemon_->log_path().c_str() : "",
-                    daemon_ ? tail_of(daemon_->log_text()).c_str() : "");
-        for (const char* name : {"wpas.log", "hostapd.log", "dnsmasq.log", "leases"}) {
-            std::printf("---- %s ----\n%s\n", name,
-                        tail_of(itest::read_file(d_ + "/" + name), 16 * 1024).c_str());
-        }
-    }
-
-    void start_supplicant() {
-        ASSERT_TRUE(
-            supplicant_.start({"ip", "netns", "exec", sta_, "wpa_supplicant", "-Dwired", "-i",
-                               net_.if_b(), "-c", d_ + "/wpa_supplicant.conf", "-t", "-d"},
-                              d_ + "/wpas.log"));
-        // After a stop the old socket file may still be there: wait for the new process.
-        ASSERT_TRUE(itest::eventually(
-            [&] { return wpa_cli({"ping"}).find("PONG") != std::string::npos; }, 5s))
-            << itest::read_file(d_ + "/wpas.log");
+    void start_supplicant() override {
+        StationTest::start_supplicant();
+        if (HasFatalFailure()) return;
         // After an EAP failure hostapd holds the STA for a while, and the wired supplicant would
         // send its next EAPOL-Start only after startPeriod (30 s). On Wi-Fi the AP starts EAP
         // after each association; here the supplicant repeats EAPOL-Start every second
         // (see wpa_supplicant_test.cpp).
         ASSERT_NE(wpa_cli({"set", "EAPOL::startPeriod", "1"}).find("OK"), std::string::npos);
         ASSERT_NE(wpa_cli({"set", "EAPOL::maxStart", "15"}).find("OK"), std::string::npos);
-    }
-
-    std::string wpa_cli(std::vector<std::string> args) const {
-        std::vector<std::string> argv{"wpa_cli", "-p", d_ + "/wpas", "-i", net_.if_b()};
-        argv.insert(argv.end(), args.begin(), args.end());
-        return itest::run(argv).output;
-    }
-
-    std::string sta_addresses() const {
-        return net_.ip(sta_, {"-4", "addr", "show", "dev", net_.if_b()}).output;
     }
 
     // AT+WSET/WSEC/WNET for a station join.
@@ -332,14 +223,7 @@ protected:
 
     void supplicant_goes_away_and_comes_back(int signal_number);
 
-    itest::TempDir dir_;
-    std::string d_;
-    itest::NetnsPair net_;
-    bool ready_ = false;
-    std::string ap_, sta_, sta_mac_;
-    std::string resolv_conf_before_;
-    itest::Process hostapd_, dnsmasq_, tcp_echo_, udp_echo_, supplicant_;
-    std::unique_ptr<NsDaemon> daemon_;
+    itest::Process hostapd_, dnsmasq_, tcp_echo_, udp_echo_;
 };
 
 // Spec §2.2 WJOIN/WSTAT/WLEAVE, Appendix B2; §2.5 FDNS; §2.3 SCON/SSEND/SDNAME, B4.
@@ -418,6 +302,22 @@ TEST_F(DaemonWifiStation, WrongKeyGivesThreeFailedTriesThenError) {
         daemon_->transact("AT+WSTAT", kWstatHeader + "Down////" + sta_mac_ + "/31/0\r\n[OK]\r\n"));
     // Nothing left behind for wpa_supplicant to retry with.
     EXPECT_EQ(wpa_cli({"list_networks"}).find(kSsid), std::string::npos);
+}
+
+// Spec §2.2 WJOIN: ESC (0x1B) from the host between tries stops the retries. It is sent right
+// behind the command, so it waits in the input while the first try runs; it is never echoed.
+TEST_F(DaemonWifiStation, EscStopsTheJoinAfterTheFailedTry) {
+    ASSERT_TRUE(daemon_->start());
+    configure("wrong-password", "1");
+    ASSERT_TRUE(daemon_->send("AT+WJOIN\r\x1b"));
+    EXPECT_TRUE(daemon_->expect(
+        "AT+WJOIN\r\nJoining : " + kSsid + "\r\nFailed to join: " + kSsid + "\r\n[ERROR]\r\n",
+        30s));
+    EXPECT_TRUE(daemon_->expect_nothing(1000ms));
+    const std::string hostapd_log = itest::read_file(d_ + "/hostapd.log");
+    EXPECT_EQ(count_of(hostapd_log, "CTRL-EVENT-EAP-FAILURE"), 1U) << hostapd_log;
+    // The ESC was consumed: the next command line is clean.
+    EXPECT_TRUE(daemon_->transact("AT", "[OK]\r\n"));
 }
 
 // Spec §2.2 WNET with DHCP off: the static values, set on the interface.
