@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include <spdlog/spdlog.h>
+
 #include "command_support.hpp"
 #include "handlers.hpp"
 #include "wizfi250d/at/params.hpp"
@@ -145,6 +147,19 @@ std::optional<std::array<std::optional<Ipv4>, N>> address_fields(const Params& p
         if (!addresses[i]) return std::nullopt;
     }
     return addresses;
+}
+
+bool known_country(std::string_view code) {
+    return std::find(country_codes.begin(), country_codes.end(), code) != country_codes.end();
+}
+
+// AT+WREG=?: the domain the radio really runs under when nl80211 reports one the module knows;
+// otherwise (no radio, or the world domain "00" before a country was applied) the profile's.
+std::string reported_country(Module& m) {
+    const std::optional<std::string> radio = m.wifi().status().regulatory_domain;
+    if (radio && known_country(*radio)) return *radio;
+    if (radio) spdlog::debug("AT+WREG=?: the radio's domain {} is not a module country", *radio);
+    return m.profile().country;
 }
 
 // "<stored>(<actual>)" of WANT and WRFMODE. The radio setting is not read back from hardware:
@@ -369,18 +384,19 @@ ResultCode wstat(Module& m, std::string_view /*args*/) {
 
 ResultCode wreg(Module& m, std::string_view args) {
     if (is_query(args)) {
-        m.output().line(m.profile().country);
+        m.output().line(reported_country(m));
         return ResultCode::ok;
     }
     const Params params(args);
     if (!params.present(0)) return ResultCode::invalid_input;
     const std::string& code = *params[0];
-    if (std::find(country_codes.begin(), country_codes.end(), code) == country_codes.end())
-        return ResultCode::invalid_input;
+    if (!known_country(code)) return ResultCode::invalid_input;
 
     // Spec §2.2: [OK], then the whole RAM profile is saved and the module reboots without
-    // closing sockets or leaving Wi-Fi first.
+    // closing sockets or leaving Wi-Fi first. The radio takes the country at once, as the
+    // module's does at its boot.
     m.profile().country = code;
+    m.wifi().set_country(code);
     m.save_and_reboot();
     return ResultCode::none;
 }
@@ -491,6 +507,8 @@ ResultCode wscan(Module& m, std::string_view args) {
     }
     // Through the Air-command channel (spec §6) the lines are shorter.
     const bool air_command = m.output().capturing();
+    // The channels a scan may use depend on the country.
+    m.wifi().set_country(m.profile().country);
     m.wifi().scan(filter, [&m, air_command](std::optional<std::vector<ScanResult>> results) {
         if (!results) {  // the scan could not start
             m.finish_command(ResultCode::error);

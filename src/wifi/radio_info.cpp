@@ -71,15 +71,22 @@ int on_error(sockaddr_nl* /*address*/, nlmsgerr* error, void* arg) {
     return NL_STOP;
 }
 
-// Sends one nl80211 command for ifindex and feeds every answer to handler. False on failure.
-bool run_command(nl_sock* socket, int family, std::uint8_t command, int flags, unsigned ifindex,
+// What an nl80211 command is about: an interface (NL80211_ATTR_IFINDEX) or a radio
+// (NL80211_ATTR_WIPHY).
+struct Target {
+    int attribute;
+    std::uint32_t index;
+};
+
+// Sends one nl80211 command for target and feeds every answer to handler. False on failure.
+bool run_command(nl_sock* socket, int family, std::uint8_t command, int flags, Target target,
                  MessageHandler handler) {
     MessagePtr message(nlmsg_alloc());
     CallbackPtr callback(nl_cb_alloc(NL_CB_DEFAULT));
     if (!message || !callback) return false;
     if (genlmsg_put(message.get(), NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, flags, command, 0) ==
             nullptr ||
-        nla_put_u32(message.get(), NL80211_ATTR_IFINDEX, ifindex) < 0)
+        nla_put_u32(message.get(), target.attribute, target.index) < 0)
         return false;
     Exchange exchange{1, std::move(handler)};
     nl_cb_set(callback.get(), NL_CB_VALID, NL_CB_CUSTOM, on_valid, &exchange);
@@ -111,7 +118,7 @@ RadioInfo RadioInfoSource::query(const std::string& interface) const {
         if (!logged_interface_problem_) {
             spdlog::warn(
                 "radio: interface '{}' does not exist here; AT+WSTAT shows the profile's "
-                "MAC and TX power",
+                "MAC and TX power, AT+WREG=? the profile's country",
                 interface);
             logged_interface_problem_ = true;
         }
@@ -131,15 +138,16 @@ RadioInfo RadioInfoSource::query(const std::string& interface) const {
         // The one logged reason (e.g. a kernel without CONFIG_WIRELESS, as on the build machine).
         spdlog::warn(
             "radio: nl80211 is not available ({}); AT+WSTAT shows the interface MAC, the "
-            "profile's TX power and RSSI 0",
+            "profile's TX power and RSSI 0, AT+WREG=? the profile's country",
             nl_geterror(family));
         nl80211_missing_ = true;
         return info;
     }
 
+    std::optional<std::uint32_t> wiphy;
     const bool got_interface = run_command(
-        socket.get(), family, NL80211_CMD_GET_INTERFACE, 0, ifindex,
-        [&info](const AttributeTable& table) {
+        socket.get(), family, NL80211_CMD_GET_INTERFACE, 0, {NL80211_ATTR_IFINDEX, ifindex},
+        [&info, &wiphy](const AttributeTable& table) {
             if (nlattr* mac = table[NL80211_ATTR_MAC]; mac != nullptr && nla_len(mac) == 6) {
                 MacAddress address;
                 std::memcpy(address.octets.data(), nla_data(mac), address.octets.size());
@@ -147,20 +155,23 @@ RadioInfo RadioInfoSource::query(const std::string& interface) const {
             }
             if (nlattr* power = table[NL80211_ATTR_WIPHY_TX_POWER_LEVEL]; power != nullptr)
                 info.tx_power_dbm = static_cast<int>(nla_get_u32(power)) / 100;  // mBm
+            if (nlattr* radio = table[NL80211_ATTR_WIPHY]; radio != nullptr)
+                wiphy = nla_get_u32(radio);
         });
     if (!got_interface) {
         if (!logged_interface_problem_) {
             spdlog::warn(
                 "radio: '{}' is not an nl80211 interface; AT+WSTAT shows the profile's "
-                "TX power and RSSI 0",
+                "TX power and RSSI 0, AT+WREG=? the profile's country",
                 interface);
             logged_interface_problem_ = true;
         }
         return info;
     }
+    if (wiphy) info.regulatory_domain = regulatory_domain(socket.get(), family, *wiphy);
     // In station mode the only station is the AP we are associated with.
     run_command(
-        socket.get(), family, NL80211_CMD_GET_STATION, NLM_F_DUMP, ifindex,
+        socket.get(), family, NL80211_CMD_GET_STATION, NLM_F_DUMP, {NL80211_ATTR_IFINDEX, ifindex},
         [&info](const AttributeTable& table) {
             nlattr* station = table[NL80211_ATTR_STA_INFO];
             if (station == nullptr || info.signal_dbm) return;
@@ -171,6 +182,27 @@ RadioInfo RadioInfoSource::query(const std::string& interface) const {
                 info.signal_dbm = static_cast<std::int8_t>(nla_get_u8(signal));
         });
     return info;
+}
+
+std::optional<std::string> RadioInfoSource::regulatory_domain(nl_sock* socket, int family,
+                                                              std::uint32_t wiphy) const {
+    std::optional<std::string> alpha2;
+    const bool answered =
+        run_command(socket, family, NL80211_CMD_GET_REG, 0, {NL80211_ATTR_WIPHY, wiphy},
+                    [&alpha2](const AttributeTable& table) {
+                        nlattr* code = table[NL80211_ATTR_REG_ALPHA2];
+                        if (code == nullptr || nla_len(code) < 2) return;
+                        const auto* text = static_cast<const char*>(nla_data(code));
+                        alpha2 = std::string(text, 2);
+                    });
+    if ((!answered || !alpha2) && !logged_regulatory_problem_) {
+        spdlog::warn(
+            "radio: wiphy {} reports no regulatory domain; AT+WREG=? shows the profile's "
+            "country",
+            wiphy);
+        logged_regulatory_problem_ = true;
+    }
+    return answered ? alpha2 : std::nullopt;
 }
 
 }  // namespace wizfi250d

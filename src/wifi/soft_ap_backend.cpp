@@ -61,6 +61,8 @@ public:
     }
     void wps(const std::string& pin, WpsDone done) override { station_->wps(pin, std::move(done)); }
 
+    void set_country(const std::string& country) override { station_->set_country(country); }
+
     RadioStatus status() const override {
         RadioStatus status = station_->status();
         if (ap_link_) status.rssi_dbm = 0;  // no RSSI for an AP (spec §2.2 WSTAT)

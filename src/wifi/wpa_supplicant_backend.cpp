@@ -493,6 +493,10 @@ public:
     void scan(const ScanFilter& filter, ScanDone done) override;
     void wps(const std::string& pin, WpsDone done) override;
     RadioStatus status() const override;
+    void set_country(const std::string& country) override {
+        country_ = country;
+        apply_country();
+    }
     void on_link_lost(LinkLost callback) override { link_lost_ = std::move(callback); }
     void on_link_restored(LinkRestored callback) override { link_restored_ = std::move(callback); }
     std::string_view name() const override { return "wpa_supplicant"; }
@@ -584,6 +588,9 @@ private:
 
     void dispatch(const Event& event);
     void control_state(bool up);
+    // Sends SET country once per control connection and country: the regulatory domain must be
+    // in place before wpa_supplicant scans or associates.
+    void apply_country();
 
     // ---- steps ----
     void run_all(std::shared_ptr<std::vector<std::string>> commands, std::size_t index,
@@ -634,6 +641,8 @@ private:
     std::uint64_t ip_attempt_ = 0;
 
     std::optional<std::string> eap_key_mgmt_;  // learned once per connection
+    std::string country_;                      // AT+WREG; empty until a join or WREG names it
+    std::optional<std::string> sent_country_;  // what this control connection was told
     bool scanning_ = false;
     std::optional<WpsDone> wps_done_;
     std::optional<WifiNetwork> wps_credential_;
@@ -666,6 +675,8 @@ void WpaSupplicantBackend::dispatch(const Event& event) {
 }
 
 void WpaSupplicantBackend::control_state(bool up) {
+    // A restarted wpa_supplicant has forgotten the country it was told.
+    sent_country_.reset();
     if (!up) {
         eap_key_mgmt_.reset();
         const Event down{0, std::string(control_down_event), std::string(control_down_event)};
@@ -673,7 +684,20 @@ void WpaSupplicantBackend::control_state(bool up) {
         if (state_ == State::up) lose_link("the wpa_supplicant control connection went away");
         return;
     }
+    apply_country();
     if (state_ == State::lost) reinstall_after_restart();
+}
+
+void WpaSupplicantBackend::apply_country() {
+    if (country_.empty() || !control_.up() || sent_country_ == country_) return;
+    sent_country_ = country_;
+    request("SET country " + country_, [country = country_](std::optional<std::string> reply) {
+        if (is_failure_reply(reply))
+            spdlog::warn(
+                "wpa_supplicant backend: SET country {} was refused; the radio keeps "
+                "its regulatory domain",
+                country);
+    });
 }
 
 // ---- join ----
@@ -696,6 +720,9 @@ void WpaSupplicantBackend::join(const Profile& profile, JoinReporter reporter, J
     restoring_ = false;
     state_ = State::joining;
     join_ = JoinOperation{std::move(reporter), std::move(done)};
+    // Requests run in order: the country is set before the scan or the network below.
+    country_ = profile.country;
+    apply_country();
     const WifiNetwork& network = profile.station;
     ssid_ = network.ssid;
     dhcp_ = profile.dhcp;
@@ -1270,6 +1297,7 @@ RadioStatus WpaSupplicantBackend::status() const {
     RadioStatus status;
     status.mac = info.mac;
     status.tx_power_dbm = info.tx_power_dbm;
+    status.regulatory_domain = info.regulatory_domain;
     if (state_ == State::up) status.rssi_dbm = info.signal_dbm.value_or(0);
     return status;
 }

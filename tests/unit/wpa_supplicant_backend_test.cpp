@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -670,12 +671,70 @@ TEST_F(WpaBackendTest, WithoutWpaSupplicantEveryTryFails) {
     EXPECT_FALSE(*got);
 }
 
+// Spec §7 "Country": the profile's AT+WREG country reaches wpa_supplicant before the network
+// of a join, once per control connection, and again after wpa_supplicant restarts.
+TEST_F(WpaBackendTest, JoinSetsTheCountryBeforeTheNetwork) {
+    start();
+    Profile p = profile();
+    p.country = "DE";
+    ASSERT_TRUE(join(p).link);
+    const auto& sent = standin_->commands;
+    const auto country = std::find(sent.begin(), sent.end(), "SET country DE");
+    const auto network = std::find(sent.begin(), sent.end(), "ADD_NETWORK");
+    ASSERT_NE(country, sent.end());
+    EXPECT_LT(country, network);
+    ASSERT_TRUE(join(p).link);
+    EXPECT_EQ(count("SET country"), 1u);
+
+    standin_->close(true);
+    ASSERT_TRUE(run_until(io_, [&] { return lost_ == 1; }));
+    standin_->commands.clear();
+    standin_->open();  // a fresh wpa_supplicant knows no country
+    ASSERT_TRUE(run_until(io_, [&] { return restored_.size() == 1; }));
+    ASSERT_FALSE(standin_->commands.empty());
+    EXPECT_EQ(count("SET country DE"), 1u);
+    EXPECT_LT(std::find(standin_->commands.begin(), standin_->commands.end(), "SET country DE"),
+              std::find(standin_->commands.begin(), standin_->commands.end(), "ADD_NETWORK"));
+}
+
+TEST_F(WpaBackendTest, AutomaticSecuritySetsTheCountryBeforeItsScan) {
+    standin_->scan_lines = {"00:11:22:33:44:55\t2437\t-45\t[WPA2-PSK-CCMP][ESS]\tTestAP"};
+    start();
+    Profile p = profile(Security::automatic, "password123");
+    p.country = "FR";
+    ASSERT_TRUE(join(p).link);
+    const auto& sent = standin_->commands;
+    const auto country = std::find(sent.begin(), sent.end(), "SET country FR");
+    ASSERT_NE(country, sent.end());
+    EXPECT_LT(country, std::find(sent.begin(), sent.end(), "SCAN"));
+}
+
+TEST_F(WpaBackendTest, SetCountryIsSentAtOnceAndOnlyWhenItChanges) {
+    start();
+    backend_->set_country("US");
+    backend_->set_country("US");
+    ASSERT_TRUE(run_until(io_, [&] { return count("SET country") == 1; }));
+    backend_->set_country("JP");
+    ASSERT_TRUE(run_until(io_, [&] { return count("SET country JP") == 1; }));
+    EXPECT_EQ(count("SET country"), 2u);
+}
+
+TEST_F(WpaBackendTest, ARefusedCountryDoesNotStopTheJoin) {
+    standin_->answers["SET country AU"] = "FAIL\n";
+    start();
+    const JoinRun run = join(profile());  // the factory country, AU
+    EXPECT_EQ(run.lines, joined_lines);
+    EXPECT_TRUE(run.link);
+    EXPECT_EQ(count("SET country AU"), 1u);
+}
+
 TEST_F(WpaBackendTest, StatusWithoutNl80211) {
     start();
     const RadioStatus status = backend_->status();
     EXPECT_EQ(status.rssi_dbm, 0);
     EXPECT_FALSE(status.tx_power_dbm);
     EXPECT_FALSE(status.mac);  // no such interface here
+    EXPECT_FALSE(status.regulatory_domain);
 }
 
 // ---- the W handlers on a Module (serial side: a pty) ----
@@ -741,6 +800,10 @@ TEST_F(WpaModuleTest, WscanPrintsNineFieldLines) {
               "Index/SSID/BSSID/RSSI(-dBm)/MaxDataRate(Mbps)/Security/RadioBand(GHz)/Channel\r\n"
               "001/FiveGig/AA:BB:CC:DD:EE:FF/-67/54.0/Infra/WPA/5/36\r\n"
               "[OK]\r\n");
+    EXPECT_EQ(run(commands::wscan, "=,aa:bb:cc:dd:ee:ff"),
+              "Index/SSID/BSSID/RSSI(-dBm)/MaxDataRate(Mbps)/Security/RadioBand(GHz)/Channel\r\n"
+              "001/FiveGig/AA:BB:CC:DD:EE:FF/-67/54.0/Infra/WPA/5/36\r\n"
+              "[OK]\r\n");
     EXPECT_EQ(run(commands::wscan, "=,,11"),
               "Index/SSID/BSSID/RSSI(-dBm)/MaxDataRate(Mbps)/Security/RadioBand(GHz)/Channel\r\n"
               "[OK]\r\n");
@@ -786,6 +849,22 @@ TEST_F(WpaModuleTest, WwpsFailure) {
     standin_->events_after["WPS_PIN"] = {"WPS-FAIL msg=8 config_error=15"};
     EXPECT_EQ(run(commands::wwps, "1,12345670"), "[ERROR]\r\n");
     EXPECT_EQ(module_->images().saved.station.ssid, "WizFiAP");
+}
+
+// Without nl80211 the query shows the profile's country; AT+WREG tells wpa_supplicant at once.
+TEST_F(WpaModuleTest, WregReachesWpaSupplicant) {
+    EXPECT_EQ(run(commands::wreg, "?"), "AU\r\n[OK]\r\n");
+    EXPECT_EQ(run(commands::wreg, "DE"), "[OK]\r\n");
+    ASSERT_TRUE(run_until(io_, [&] { return count("SET country DE") == 1; }));
+}
+
+// Spec §2.2 WWPS: with the station up, [ERROR] and no WPS at all.
+TEST_F(WpaModuleTest, WwpsWithTheLinkUpIsAnError) {
+    module_->images().ram.station = network(Security::open, "");
+    ASSERT_NE(run(commands::wjoin, "").find("[OK]\r\n"), std::string::npos);
+    EXPECT_EQ(run(commands::wwps, "0"), "[ERROR]\r\n");
+    EXPECT_EQ(run(commands::wwps, "1,12345670"), "[ERROR]\r\n");
+    EXPECT_EQ(count("WPS_"), 0u);
 }
 
 TEST_F(WpaModuleTest, WjoinPrintsTheJoinLinesAndTheLinkUpBlockBeforeOk) {

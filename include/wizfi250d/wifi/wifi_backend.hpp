@@ -49,6 +49,9 @@ struct RadioStatus {
     int rssi_dbm = 0;  // 0 when unknown or not a station link
     // The radio's TX power (nl80211); nullopt when unknown: AT+MTXP's value then.
     std::optional<int> tx_power_dbm;
+    // The radio's regulatory domain (nl80211), e.g. "DE"; nullopt when unknown: AT+WREG's
+    // value then.
+    std::optional<std::string> regulatory_domain;
 };
 
 // How a join reports its progress lines (spec §2.2 WJOIN).
@@ -79,6 +82,9 @@ public:
     using WpsDone = std::function<void(std::optional<WifiNetwork> network)>;
     virtual void wps(const std::string& pin, WpsDone done) = 0;
     virtual RadioStatus status() const = 0;
+    // AT+WREG: the radio's country from now on (ISO 3166 alpha-2). join() applies the
+    // profile's country by itself; a backend without a radio ignores it.
+    virtual void set_country(const std::string& /*country*/) {}
     // Called when the link goes away by itself (not through leave()).
     virtual void on_link_lost(LinkLost callback) = 0;
     // Called when, after a link loss, the link came back by itself (re-association and IP
