@@ -44,9 +44,13 @@ void Module::recovery_reset(std::string_view why) {
 
 void Module::check_gateway(std::chrono::steady_clock::time_point now) {
     const auto& [period_s, count, limit, smart_antenna] = images_.ram.wifi_check;
-    (void)smart_antenna;  // antenna switching has no meaning here: the reset is what remains
-    if (period_s == 0 || gateway_check_running_ ||
-        now - last_gateway_check_ < std::chrono::seconds(period_s))
+    if (period_s == 0) {
+        // Off: the clock follows, so the first round comes one period after AT+WCHECK turns
+        // the watchdog on (the firmware starts its thread then).
+        last_gateway_check_ = now;
+        return;
+    }
+    if (gateway_check_running_ || now - last_gateway_check_ < std::chrono::seconds(period_s))
         return;
     last_gateway_check_ = now;
     const bool station = images_.ram.wifi_mode == WifiMode::station;
@@ -57,21 +61,38 @@ void Module::check_gateway(std::chrono::steady_clock::time_point now) {
     }
     if (!link_up() || wifi_link_->gateway.is_zero()) return;
     gateway_check_running_ = true;
-    auto failures = std::make_shared<unsigned>(0);
+    // Only timeouts count, as in the firmware: a ping that cannot even be sent (no ICMP
+    // socket, no route) says nothing about the gateway.
+    auto timeouts = std::make_shared<unsigned>(0);
     PingerOptions options;
     options.timeout = std::chrono::seconds(1);
     Pinger::create(io_, options)
         ->run(
             wifi_link_->gateway, count,
-            [failures](const PingResult& result) {
-                if (result.outcome != PingOutcome::reply) ++*failures;
+            [timeouts](const PingResult& result) {
+                if (result.outcome == PingOutcome::timeout) ++*timeouts;
             },
-            [this, failures, limit = limit] {
+            [this, timeouts, count = count, limit = limit, smart_antenna = smart_antenna] {
                 gateway_check_running_ = false;
-                if (*failures >= limit && state_ != ModuleState::rebooting) {
-                    recovery_reset("AT+WCHECK: " + std::to_string(*failures) +
-                                   " gateway pings failed");
+                // The next period starts after the round, as the firmware sleeps after pinging.
+                last_gateway_check_ = std::chrono::steady_clock::now();
+                spdlog::debug("AT+WCHECK: {} of {} gateway pings timed out", *timeouts, count);
+                // A verdict for a watchdog turned off, a link gone or a reboot begun meanwhile
+                // is stale.
+                if (*timeouts < limit || images_.ram.wifi_check[0] == 0 || !link_up() ||
+                    state_ == ModuleState::rebooting)
+                    return;
+                if (smart_antenna == 1) {
+                    // The firmware switches antennas instead of resetting (with WANT auto) or
+                    // does nothing; there is no antenna to switch here.
+                    spdlog::warn(
+                        "AT+WCHECK: {} of {} gateway pings timed out; smart antenna "
+                        "is on, so no reset",
+                        *timeouts, count);
+                    return;
                 }
+                recovery_reset("AT+WCHECK: " + std::to_string(*timeouts) + " of " +
+                               std::to_string(count) + " gateway pings timed out");
             });
 }
 
