@@ -524,6 +524,9 @@ TEST_F(DaemonWifiSoftAp, ApModeServesDhcpAndATcpServer) {
     // dnsmasq run next to the daemon.
     EXPECT_NE(ap_addresses().find("inet " + kApIp + "/24"), std::string::npos) << ap_addresses();
     EXPECT_EQ(net_.pids(ap_).size(), 3U) << "the daemon, hostapd and dnsmasq";
+    // A second WJOIN finds the AP running (spec §2.2) and starts nothing more.
+    EXPECT_TRUE(daemon_->transact("AT+WJOIN", "Already Started : AP Mode\r\n[OK]\r\n"));
+    EXPECT_EQ(net_.pids(ap_).size(), 3U);
 
     // A client gets AP-IP+1 from the daemon's DHCP server.
     const auto dhcp = itest::run({"ip", "netns", "exec", client_, "udhcpc", "-f", "-q", "-n", "-t",
