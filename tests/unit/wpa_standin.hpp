@@ -28,7 +28,7 @@ public:
     enum class OnSelect { connect, eap_failure, nothing };
 
     StandInWpaSupplicant(boost::asio::io_context& io, std::string path)
-        : io_(io), path_(std::move(path)), socket_(io) {
+        : path_(std::move(path)), socket_(io) {
         open();
     }
     ~StandInWpaSupplicant() { close(); }
@@ -265,7 +265,6 @@ private:
         }
     }
 
-    boost::asio::io_context& io_;
     std::string path_;
     boost::asio::local::datagram_protocol::socket socket_;
     boost::asio::local::datagram_protocol::endpoint sender_;
