@@ -14,6 +14,7 @@ test_packages=(
   wpasupplicant hostapd
   dnsmasq-base busybox udhcpc dhcpcd-base isc-dhcp-client
   systemd-container
+  clang libclang-rt-14-dev
 )
 
 packages=("${build_packages[@]}")
