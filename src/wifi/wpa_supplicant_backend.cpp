@@ -30,7 +30,7 @@ bool contains(std::string_view text, std::string_view part) {
     return text.find(part) != std::string_view::npos;
 }
 
-std::string quoted(std::string_view text) {
+std::string in_quotes(std::string_view text) {
     return "\"" + std::string(text) + "\"";
 }
 
@@ -171,7 +171,7 @@ std::optional<std::vector<NetworkField>> network_fields(const WifiNetwork& netwo
                                                         Security security, const EapSettings* eap) {
     if (network.ssid.empty() || network.ssid.size() > 32) return std::nullopt;
     std::vector<NetworkField> fields{
-        {"id_str", quoted(network_tag)},
+        {"id_str", in_quotes(network_tag)},
         {"ssid", to_hex(network.ssid)},
         {"scan_ssid", "1"},
     };
@@ -200,7 +200,7 @@ std::optional<std::vector<NetworkField>> network_fields(const WifiNetwork& netwo
                                           : to_hex(key)});
         fields.push_back({"eapol_flags", "0"});
         if (eap->method == "PEAP" || eap->method == "TTLS")
-            fields.push_back({"phase2", quoted("auth=MSCHAPV2")});
+            fields.push_back({"phase2", in_quotes("auth=MSCHAPV2")});
         return fields;
     }
     const auto psk_fields =
@@ -213,7 +213,7 @@ std::optional<std::vector<NetworkField>> network_fields(const WifiNetwork& netwo
         const std::string key = effective_key();
         // 8-63 characters: a passphrase (quoted; wpa_supplicant takes up to the last quote, so
         // quotes inside are kept). 64 hex digits: the raw PSK, unquoted.
-        fields.push_back({"psk", key.size() == 64 && is_hex(key) ? key : quoted(key)});
+        fields.push_back({"psk", key.size() == 64 && is_hex(key) ? key : in_quotes(key)});
         return fields;
     };
     switch (security) {
@@ -224,7 +224,7 @@ std::optional<std::vector<NetworkField>> network_fields(const WifiNetwork& netwo
             if (!valid_key(Security::wep, network.key)) return std::nullopt;
             fields.push_back({"key_mgmt", "NONE"});
             const bool hex = network.key.size() == 10 || network.key.size() == 26;
-            fields.push_back({"wep_key0", hex ? network.key : quoted(network.key)});
+            fields.push_back({"wep_key0", hex ? network.key : in_quotes(network.key)});
             fields.push_back({"wep_tx_keyidx", "0"});
             // The firmware retries with shared-key authentication; wpa_supplicant tries both.
             fields.push_back({"auth_alg", "OPEN SHARED"});
