@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and runs every test (unit, conformance, integration).
+# Installs what is missing, builds, and runs every test (unit, conformance, integration), then
+# the same suite under AddressSanitizer + UndefinedBehaviorSanitizer and each fuzz target for a
+# bounded time. Extra arguments go to both ctest runs (for example -R '^unit\.').
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
@@ -7,3 +9,6 @@ scripts/build.sh
 (cd build && ctest --output-on-failure --timeout 300 -j2 "$@")
 # The benchmark still runs and its output parses (nothing about speed is asserted).
 bench/run.sh --smoke --binary build/wizfi250d
+# clang, ASan + UBSan, build-asan/: the whole suite again, then the libFuzzer targets.
+scripts/check-sanitizers.sh "$@"
+scripts/check-fuzz.sh 15
