@@ -137,6 +137,13 @@ std::string set_data_flush(std::string_view v, DaemonSettings& s, std::string&) 
     return {};
 }
 
+std::string set_data_stall_limit(std::string_view v, DaemonSettings& s, std::string&) {
+    const auto ms = parse_number(v);
+    if (!ms || *ms > 3600000) return "expected 0-3600000";
+    s.data_stall_limit = std::chrono::milliseconds(*ms);
+    return {};
+}
+
 std::string set_reboot_delay(std::string_view v, DaemonSettings& s, std::string&) {
     const auto ms = parse_number(v);
     if (!ms || *ms > 10000) return "expected 0-10000";
@@ -166,6 +173,7 @@ const std::vector<ConfigKey>& config_keys() {
          flag([](DaemonSettings& s) -> bool& { return s.air_command.enabled; }, "on or off")},
         {"air_command_allow", set_air_command_allow},
         {"data_flush", set_data_flush},
+        {"data_stall_limit_ms", set_data_stall_limit},
         {"reboot_delay_ms", set_reboot_delay},
     };
     return keys;

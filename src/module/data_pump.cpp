@@ -1,5 +1,7 @@
 #include "wizfi250d/module/data_pump.hpp"
 
+#include <spdlog/spdlog.h>
+
 namespace wizfi250d {
 
 namespace {
@@ -9,7 +11,7 @@ constexpr std::size_t max_ready = 2;
 }  // namespace
 
 DataPump::DataPump(boost::asio::io_context& io, Callbacks callbacks)
-    : callbacks_(std::move(callbacks)), flush_timer_(io), escape_timer_(io) {}
+    : callbacks_(std::move(callbacks)), flush_timer_(io), escape_timer_(io), stall_timer_(io) {}
 
 void DataPump::feed(std::string_view bytes) {
     feeding_ = true;
@@ -40,6 +42,10 @@ void DataPump::feed(std::string_view bytes) {
 }
 
 void DataPump::append(std::string_view bytes) {
+    if (dropping_) {
+        dropped_ += bytes.size();
+        return;
+    }
     while (!bytes.empty()) {
         const std::size_t before = packet_.size();
         if (before == 0) packet_.reserve(packet_limit + 1);
@@ -57,6 +63,10 @@ void DataPump::append(std::string_view bytes) {
 }
 
 void DataPump::append_byte(char byte) {
+    if (dropping_) {
+        ++dropped_;
+        return;
+    }
     packet_.push_back(byte);
     if (packet_.size() > packet_limit) {
         flush();
@@ -122,10 +132,7 @@ void DataPump::flush() {
     if (packet_.empty()) return;
     ready_.push_back(std::move(packet_));
     packet_.clear();
-    if (ready_.size() >= max_ready && !input_held_) {
-        input_held_ = true;
-        callbacks_.hold_input();
-    }
+    if (ready_.size() >= max_ready) hold_input();
     if (!feeding_) send_next();
 }
 
@@ -139,14 +146,58 @@ void DataPump::send_next() {
         ready_.pop_front();
     }
     callbacks_.send(std::move(packet), [this, generation = generation_](bool /*ok*/) {
-        if (generation != generation_) return;
-        in_flight_ = false;
-        send_next();
-        if (input_held_ && ready_.size() < max_ready) {
-            input_held_ = false;
-            callbacks_.release_input();
-        }
+        if (generation == generation_) sent();
     });
+}
+
+void DataPump::sent() {
+    in_flight_ = false;
+    end_stall();
+    send_next();
+    if (ready_.size() < max_ready) {
+        release_input();
+    } else if (input_held_) {
+        arm_stall_timer();  // the network moved: the wait starts again
+    }
+}
+
+void DataPump::hold_input() {
+    if (input_held_ || dropping_) return;
+    input_held_ = true;
+    callbacks_.hold_input();
+    arm_stall_timer();
+}
+
+void DataPump::arm_stall_timer() {
+    if (timing_.stall_limit.count() == 0) return;
+    stall_timer_.expires_after(timing_.stall_limit);  // cancels an earlier wait
+    stall_timer_.async_wait([this, generation = generation_](const boost::system::error_code& ec) {
+        if (!ec && generation == generation_) on_stall_timer();
+    });
+}
+
+void DataPump::release_input() {
+    if (!input_held_) return;
+    input_held_ = false;
+    stall_timer_.cancel();
+    callbacks_.release_input();
+}
+
+void DataPump::on_stall_timer() {
+    if (!input_held_) return;
+    spdlog::warn(
+        "data mode: the network took nothing for {} ms; serial data is dropped until it "
+        "does (+++ still works)",
+        timing_.stall_limit.count());
+    dropping_ = true;
+    release_input();
+}
+
+void DataPump::end_stall() {
+    if (!dropping_) return;
+    spdlog::warn("data mode: the network takes data again; {} serial bytes were dropped", dropped_);
+    dropping_ = false;
+    dropped_ = 0;
 }
 
 void DataPump::reset() {
@@ -159,10 +210,8 @@ void DataPump::reset() {
     ready_.clear();
     held_plus_ = 0;
     in_flight_ = false;
-    if (input_held_) {
-        input_held_ = false;
-        callbacks_.release_input();
-    }
+    end_stall();
+    release_input();
 }
 
 }  // namespace wizfi250d

@@ -108,6 +108,7 @@ void Module::reload(const DaemonSettings& next) {
     tls_.set_options(next.tls);
     settings_.air_command = next.air_command;
     settings_.flush_when_idle = next.flush_when_idle;
+    settings_.data_stall_limit = next.data_stall_limit;
     settings_.reboot_delay = next.reboot_delay;
     settings_.firmware_version = next.firmware_version;
     settings_.hardware_version = next.hardware_version;
@@ -135,6 +136,7 @@ void Module::boot(bool reopen_serial) {
     timing.flush = std::chrono::milliseconds(images_.ram.socket_option(4));
     timing.escape = std::chrono::milliseconds(images_.ram.escape_timer_ms);
     timing.flush_when_idle = settings_.flush_when_idle;
+    timing.stall_limit = settings_.data_stall_limit;
     data_pump_.set_timing(timing);
     if (reopen_serial) serial_.reopen(images_.ram.uart);
     output_.banner();

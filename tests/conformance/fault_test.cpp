@@ -342,46 +342,73 @@ TEST(Fault_PeerReset, DataModeResetWhileHostWrites) {
 // escape (detected in the UART input on the module, spec §4.3) never arrives.
 //
 // Data mode: the peer never reads while the host keeps writing. Must hold: the host's writes
-// block (the daemon takes a bounded amount: kernel socket buffers plus its own bounded queues),
-// the daemon's memory does not grow, and it stays responsive: once the host drops what it could
-// not send (tcflush) and sends +++, it answers [OK]; AT+SMGMT=ALL closes the stuck socket with
-// \r\n[DISCONNECT 0]\r\n[OK]\r\n and AT answers [OK].
-TEST(Fault_Backpressure, DISABLED_PeerNeverReadsThenEscapeAndClose) {
+// block first (backpressure: the daemon takes a bounded amount, kernel socket buffers plus its
+// own bounded queues) and its memory does not grow; once the network has taken nothing for
+// data_stall_limit_ms, the daemon says so in the log and reads the host again, dropping the
+// data as the module's full UART buffer does, so the host's writes complete and +++ gets
+// through ([OK]); AT+SMGMT=ALL closes the stuck socket with \r\n[DISCONNECT 0]\r\n[OK]\r\n.
+// What the daemon took before the stall reaches the peer unchanged, in order.
+TEST(Fault_Backpressure, PeerNeverReadsThenTheStallLimitLetsTheEscapeThrough) {
+    constexpr Millis kStallLimit{3000};
+    // More than the kernel's socket buffers on both sides can hold.
     std::size_t wmem_min = 0, wmem_default = 0, wmem_max = 4 * kMiB;
     std::size_t rmem_min = 0, rmem_default = 128 * kKiB, rmem_max = 6 * kMiB;
     tcp_memory_limits("tcp_wmem", wmem_min, wmem_default, wmem_max);
     tcp_memory_limits("tcp_rmem", rmem_min, rmem_default, rmem_max);
-    const std::size_t total = wmem_max + rmem_max + 4 * kMiB;
-    const std::string data = bulk_data_mode_bytes(total, 0xfa170003u);
+    const std::size_t kTotal = wmem_max + rmem_max + 8 * kMiB;
+    const std::string data = bulk_data_mode_bytes(kTotal, 0xfa170003u);
+    TestTempDir dir;
+    ASSERT_TRUE(dir.make("stall"));
+    const auto config = dir.path() / "wizfi250d.conf";
+    ASSERT_TRUE(write_whole_file(
+        config, "data_stall_limit_ms = " + std::to_string(kStallLimit.count()) + "\n"));
     RawTcpListener listener;
     ASSERT_TRUE(listener.listen());
-    Daemon d(loopback_options());
+    DaemonOptions options = loopback_options();
+    options.extra_args.insert(options.extra_args.end(), {"--config", config.string()});
+    Daemon d(options);
     RawTcpStream peer;
     ASSERT_TRUE(open_tcn(d, listener, peer, 1));
     const long rss_before = vm_rss_kib(d.pid());
     SerialLine serial;
     ASSERT_TRUE(serial.open(d.link()));
-    std::atomic<std::size_t> written{0};
-    // The host gives up after a while: the peer never reads, so this write cannot complete.
-    ::testing::AssertionResult wrote = ::testing::AssertionSuccess();
-    std::thread writer([&] { wrote = serial.write_all(data, Millis{8000}, &written); });
-    writer.join();
-    const std::size_t taken = written.load();
-    std::cout << "[ BACKPR   ] the host wrote " << taken << " of " << total
-              << " bytes while the peer read nothing\n";
-    EXPECT_FALSE(wrote) << "all " << total << " bytes were taken while the peer read nothing";
-    EXPECT_LT(taken, total);
-    ASSERT_TRUE(rss_ok(d.pid(), "while the peer reads nothing", rss_before));
 
-    // The host drops what is still in the pty and escapes.
-    const int fd = ::open(d.link().c_str(), O_RDWR | O_NOCTTY | O_NONBLOCK);
-    ASSERT_GE(fd, 0) << std::strerror(errno);
-    ::tcflush(fd, TCOFLUSH);
-    ::close(fd);
+    std::atomic<std::size_t> written{0};
+    ::testing::AssertionResult wrote = ::testing::AssertionSuccess();
+    const auto started = Clock::now();
+    std::thread writer([&] { wrote = serial.write_all(data, kBulkTimeout, &written); });
+    // Backpressure first: the writes stop well before the stall limit ends it.
+    std::size_t before = 0;
+    std::size_t after = 0;
+    while (Clock::now() < started + kStallLimit / 2) {
+        before = after;
+        std::this_thread::sleep_for(Millis{200});
+        after = written.load();
+        if (after == before && after > 0) break;
+    }
+    const bool blocked = after == before && after < kTotal;
+    writer.join();
+    const auto took = std::chrono::duration_cast<Millis>(Clock::now() - started);
+    std::cout << "[ BACKPR   ] the host's writes stopped at " << after << " bytes, then the "
+              << "whole " << kTotal << " bytes went in " << took.count() << " ms\n";
+    EXPECT_TRUE(blocked) << "the host's writes never stopped while the peer read nothing";
+    ASSERT_TRUE(wrote) << "after the stall limit the daemon reads the host again";
+    EXPECT_GE(took, kStallLimit) << "the daemon dropped data before the stall limit";
+    ASSERT_TRUE(rss_ok(d.pid(), "after the stall", rss_before));
+    EXPECT_NE(d.log_text().find("serial data is dropped until it does"), std::string::npos)
+        << "the log must say that data is dropped";
+
     ASSERT_TRUE(d.send("+++"));
-    ASSERT_TRUE(d.expect(kOk, kEscapeTimeout))
-        << "+++ must be read while the data socket is blocked";
+    ASSERT_TRUE(d.expect(kOk, kEscapeTimeout)) << "+++ must get through a stalled data socket";
     ASSERT_TRUE(d.transact("AT", kOk));
+
+    // What the daemon took before the stall: a prefix of the stream, nothing changed.
+    std::string received;
+    EXPECT_FALSE(peer.read_exactly(kTotal, received, Millis{3000}))
+        << "the peer got every byte, so none was dropped";
+    EXPECT_GT(received.size(), 0u);
+    EXPECT_EQ(std::string_view(data).substr(0, received.size()), received)
+        << "the peer got bytes that are not the start of the host's stream";
     ASSERT_TRUE(d.transact("AT+SMGMT=ALL", disconnect_event(0) + std::string(kOk)));
     ASSERT_TRUE(d.transact("AT", kOk));
     ASSERT_TRUE(rss_ok(d.pid(), "after closing the stuck socket", rss_before));

@@ -122,6 +122,52 @@ TEST_F(DataPumpTest, InputIsHeldWhileTwoPacketsWaitAndReleasedWhenOneLeaves) {
     EXPECT_EQ(events_, "hold release ");
 }
 
+// Fills the pipe: one packet in flight that the network never finishes, two waiting.
+void fill_until_held(DataPump& pump) {
+    const std::size_t packet = DataPump::packet_limit + 1;
+    pump.feed(std::string(packet, 'a'));
+    pump.feed(std::string(packet, 'b'));
+    pump.feed(std::string(packet, 'c'));
+}
+
+TEST_F(DataPumpTest, ANetworkThatTakesNothingMakesThePumpDropDataButNotTheEscape) {
+    DataPump::Timing timing;
+    timing.flush = milliseconds(10);
+    timing.escape = milliseconds(10);
+    timing.stall_limit = milliseconds(50);
+    pump_.set_timing(timing);
+    fill_until_held(pump_);
+    EXPECT_EQ(events_, "hold ");
+    run_for(milliseconds(20));
+    EXPECT_EQ(events_, "hold ") << "held until the stall limit";
+    run_for(milliseconds(200));
+    EXPECT_EQ(events_, "hold release ") << "the host's input is read again";
+    pump_.feed("lost bytes");
+    EXPECT_EQ(pump_.dropped(), 10u);
+    pump_.feed("+++");
+    run_for(milliseconds(100));
+    EXPECT_EQ(escapes_, 1u) << "+++ still works";
+    EXPECT_EQ(sent_.size(), 1u);
+    complete_send();
+    EXPECT_EQ(pump_.dropped(), 0u) << "the network took data: the stall is over";
+    ASSERT_EQ(sent_.size(), 2u);
+    const std::size_t packet = DataPump::packet_limit + 1;
+    EXPECT_EQ(sent_[1], std::string(packet, 'b') + std::string(packet, 'c'))
+        << "what was taken before the stall is still sent";
+    pump_.feed("kept");
+    run_for(milliseconds(100));
+    EXPECT_EQ(pump_.dropped(), 0u);
+}
+
+TEST_F(DataPumpTest, WithoutAStallLimitInputStaysHeld) {
+    DataPump::Timing timing;
+    timing.stall_limit = milliseconds(0);
+    pump_.set_timing(timing);
+    fill_until_held(pump_);
+    run_for(milliseconds(200));
+    EXPECT_EQ(events_, "hold ");
+}
+
 TEST_F(DataPumpTest, ResetDropsEverythingAndReleasesInput) {
     const std::size_t packet = DataPump::packet_limit + 1;
     pump_.feed(std::string(3 * packet, 'a') + "++");

@@ -17,7 +17,10 @@ namespace wizfi250d {
 // '+'s data).
 //
 // One packet is in flight at a time; while two more wait behind it the pump asks for serial
-// input to be held (backpressure to the host).
+// input to be held (backpressure to the host). A network that takes nothing for the stall limit
+// would leave the host unable even to escape, so then the pump reads again and drops the data
+// bytes, as the module's UART does when its buffer is full, watching only for +++; the first
+// packet the network takes ends that.
 class DataPump {
 public:
     struct Timing {
@@ -25,6 +28,8 @@ public:
         std::chrono::milliseconds escape{1000};  // AT+SOPT1=10
         // Send as soon as a serial read is consumed, instead of waiting for the flush timer.
         bool flush_when_idle = false;
+        // 0: hold the host's input for as long as the network takes nothing.
+        std::chrono::milliseconds stall_limit{10000};
     };
     struct Callbacks {
         // Send one packet; call done(true) when it is handed to the network, done(false) on a
@@ -50,6 +55,8 @@ public:
     bool idle() const {
         return packet_.empty() && ready_.empty() && !in_flight_ && held_plus_ == 0;
     }
+    // Serial bytes dropped since the network stalled (0 when it is not stalled).
+    std::size_t dropped() const { return dropped_; }
 
 private:
     void append(std::string_view bytes);
@@ -61,17 +68,26 @@ private:
     void on_escape_timer();
     void flush();
     void send_next();
+    void sent();
+    void hold_input();
+    void arm_stall_timer();
+    void release_input();
+    void on_stall_timer();
+    void end_stall();
 
     Callbacks callbacks_;
     Timing timing_;
     boost::asio::steady_timer flush_timer_;
     boost::asio::steady_timer escape_timer_;
+    boost::asio::steady_timer stall_timer_;
     std::string packet_;             // being filled
     std::deque<std::string> ready_;  // complete packets behind the one in flight
     unsigned held_plus_ = 0;
     bool in_flight_ = false;
     bool input_held_ = false;
     bool datagrams_ = false;
+    bool dropping_ = false;  // stalled: data bytes are dropped, +++ is still recognised
+    std::size_t dropped_ = 0;
     unsigned generation_ = 0;
     // The timers are armed once and re-armed when they fire early: restarting them for every
     // 100th byte and every '+' cost a timerfd_settime system call each.

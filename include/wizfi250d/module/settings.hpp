@@ -37,6 +37,10 @@ struct DaemonSettings {
     // Data mode: send what the serial read brought at once instead of waiting for the flush
     // timer (AT+FSOCK=4). Lower latency; packets no longer follow the module's timing.
     bool flush_when_idle = false;
+    // Data mode: after this long with the network taking nothing while the host's input is held,
+    // serial data is dropped (as the module's full UART buffer does) so that +++ gets through.
+    // 0: hold the host's input for as long as it takes.
+    std::chrono::milliseconds data_stall_limit{10000};
 
     // How TCS/TSS sockets check their peers.
     TlsOptions tls;

@@ -1,0 +1,63 @@
+// The daemon config file: `key = value` lines into DaemonSettings.
+
+#include "wizfi250d/module/daemon_config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+
+namespace wizfi250d {
+namespace {
+
+struct Applied {
+    bool ok = false;
+    DaemonSettings settings;
+    std::string error;
+};
+
+Applied apply(std::string_view text) {
+    Applied result;
+    std::string log_level;
+    result.ok = apply_config_text(text, "test.conf", result.settings, log_level, result.error);
+    return result;
+}
+
+TEST(DaemonConfig, CommentsAndBlankLinesAreSkipped) {
+    const auto r = apply("# a comment\n\n   \n#data_flush = immediate\n");
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_FALSE(r.settings.flush_when_idle);
+}
+
+TEST(DaemonConfig, DataStallLimitDefaultsToTenSecondsAndTakesMilliseconds) {
+    EXPECT_EQ(DaemonSettings{}.data_stall_limit, std::chrono::milliseconds(10000));
+    const auto r = apply("data_stall_limit_ms = 2500\n");
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_EQ(r.settings.data_stall_limit, std::chrono::milliseconds(2500));
+    const auto off = apply("data_stall_limit_ms = 0\n");
+    ASSERT_TRUE(off.ok) << off.error;
+    EXPECT_EQ(off.settings.data_stall_limit, std::chrono::milliseconds(0));
+}
+
+TEST(DaemonConfig, BadValuesNameTheFileLineAndKey) {
+    struct Case {
+        const char* text;
+        const char* error;
+    };
+    const Case cases[] = {
+        {"data_stall_limit_ms = 3600001\n", "test.conf:1: data_stall_limit_ms: expected 0-3600000"},
+        {"\ndata_stall_limit_ms = soon\n", "test.conf:2: data_stall_limit_ms: expected 0-3600000"},
+        {"data_flush = sometimes\n", "test.conf:1: data_flush: expected timer or immediate"},
+        {"reboot_delay_ms = 10001\n", "test.conf:1: reboot_delay_ms: expected 0-10000"},
+        {"no_such_key = 1\n", "test.conf:1: unknown key 'no_such_key'"},
+        {"data_flush\n", "test.conf:1: expected key = value"},
+    };
+    for (const auto& c : cases) {
+        const auto r = apply(c.text);
+        EXPECT_FALSE(r.ok) << c.text;
+        EXPECT_EQ(r.error, c.error) << c.text;
+    }
+}
+
+}  // namespace
+}  // namespace wizfi250d
