@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/post.hpp>
+#include <utility>
+#include <vector>
 
 #include "wizfi250d/module/module.hpp"
 #include "wizfi250d/net/dns_client.hpp"
@@ -51,6 +53,19 @@ std::unique_ptr<NameLookup> Module::make_name_lookup() {
         return make_dns_name_lookup(io_, [servers = wifi_link_->dns_servers] { return servers; });
     }
     return make_system_name_lookup(io_);
+}
+
+void Module::apply_wadns_servers() {
+    if (!wifi_link_) return;
+    std::vector<Ipv4> servers;
+    for (const auto& server : {images_.ram.dns1, images_.ram.dns2})
+        if (server) servers.push_back(*server);
+    if (servers.empty()) return;
+    // The WADNS servers replace the link's list, the 8.8.8.8 a DHCP link adds included: the
+    // spec gives DHCP links "DHCP's server plus 8.8.8.8" and static links "the WADNS servers",
+    // never a mix, and a host that sets name servers expects exactly those to be asked. The
+    // next join (or a link that comes back by itself) starts again from the spec's rule.
+    wifi_link_->dns_servers = std::move(servers);
 }
 
 void Module::leave() {

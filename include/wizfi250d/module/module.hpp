@@ -119,6 +119,10 @@ public:
     // Host-name lookups (AT+FDNS, SCON by AT+SDNAME): through the link's name servers (DHCP or
     // AT+WADNS) when it has some, else the system resolver.
     std::unique_ptr<NameLookup> make_name_lookup();
+    // AT+WADNS (spec §2.2: "applied to the resolver at once"): a link that is up takes the
+    // profile's WADNS servers (dns1, then dns2) as its name servers. Nothing changes without a
+    // link (a static join uses them) or when neither server is set.
+    void apply_wadns_servers();
 
     // Sockets (module_sockets.cpp). open_socket() takes the lowest free CID; the events of
     // spec §2.3 follow (some before it returns, see design "Event order").
