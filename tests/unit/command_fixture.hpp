@@ -13,6 +13,7 @@
 #include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -34,8 +35,11 @@ inline std::string make_temp_dir() {
     return pattern;
 }
 
-inline DaemonSettings fixture_settings(bool binary_ssid_wset) {
+inline DaemonSettings fixture_settings(const std::string& dir, bool binary_ssid_wset) {
     DaemonSettings settings;
+    // Never the machine's /var/lib/wizfi250d: AT+MPROF=S and friends write the profile there.
+    settings.state_dir = dir + "/state";
+    settings.runtime_dir = dir + "/run";
     settings.wset_binary_ssid = binary_ssid_wset;
     // Long enough that the [OK] of a rebooting command is read before the banner comes.
     settings.reboot_delay = std::chrono::milliseconds{50};
@@ -61,7 +65,7 @@ protected:
     explicit CommandTest(bool binary_ssid_wset = false)
         : dir_(make_temp_dir()),
           link_(io_, SerialSpec{SerialSpec::Kind::pty, dir_ + "/tty"}),
-          module_(io_, fixture_settings(binary_ssid_wset), link_,
+          module_(io_, fixture_settings(dir_, binary_ssid_wset), link_,
                   std::make_unique<NoLinkBackend>()) {
         spdlog::set_level(spdlog::level::warn);  // the pty's "open at" lines are noise here
         link_.start(
@@ -71,8 +75,8 @@ protected:
 
     ~CommandTest() override {
         if (host_ >= 0) ::close(host_);
-        ::unlink((dir_ + "/tty").c_str());
-        ::rmdir(dir_.c_str());
+        std::error_code ignored;
+        std::filesystem::remove_all(dir_, ignored);
     }
 
     void SetUp() override { ASSERT_GE(host_, 0) << "cannot open the pty at " << dir_; }
