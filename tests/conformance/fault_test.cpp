@@ -92,8 +92,9 @@ constexpr long kRssGrowthLimitKib = kSanitized ? 512 * 1024 : 32 * 1024;
 
 // The daemon as a TCN client of `listener` (data_mode 1: data mode from [CONNECT 0] on).
 //   H> AT+SCON=O,TCN,127.0.0.1,<port>,,<mode>\r   M< ...\r\n[OK]\r\n\r\n[CONNECT 0]\r\n
-::testing::AssertionResult open_tcn(Daemon& d, RawTcpListener& listener, RawTcpStream& peer,
-                                    unsigned data_mode) {
+// Listener/Peer: RawTcpListener/RawTcpStream or TcpServer/TcpConnection.
+template <typename Listener, typename Peer>
+::testing::AssertionResult open_tcn(Daemon& d, Listener& listener, Peer& peer, unsigned data_mode) {
     if (auto r = start_and_join(d); !r) return r;
     const std::string command =
         "AT+SCON=O,TCN,127.0.0.1," + port_text(listener.port()) + ",," + std::to_string(data_mode);
@@ -154,11 +155,8 @@ TEST(Fault_PeerReset, DataModeAcknowledgedBytesArriveThenDisconnect) {
     TcpServer server;
     ASSERT_TRUE(server.listen());
     Daemon d(loopback_options());
-    ASSERT_TRUE(start_and_join(d));
-    ASSERT_TRUE(d.transact("AT+SCON=O,TCN,127.0.0.1," + port_text(server.port()) + ",,1",
-                           std::string(kOk) + connect_event(0), kConnectTimeout));
     TcpConnection peer;
-    ASSERT_TRUE(server.accept(peer));
+    ASSERT_TRUE(open_tcn(d, server, peer, 1));
     SerialLine serial;
     ASSERT_TRUE(serial.open(d.link()));
 
@@ -211,11 +209,8 @@ TEST(Fault_PeerReset, DataModeResetWhileHostIsNotReading) {
     TcpServer server;
     ASSERT_TRUE(server.listen());
     Daemon d(loopback_options());
-    ASSERT_TRUE(start_and_join(d));
-    ASSERT_TRUE(d.transact("AT+SCON=O,TCN,127.0.0.1," + port_text(server.port()) + ",,1",
-                           std::string(kOk) + connect_event(0), kConnectTimeout));
     TcpConnection peer;
-    ASSERT_TRUE(server.accept(peer));
+    ASSERT_TRUE(open_tcn(d, server, peer, 1));
     ASSERT_TRUE(peer.send(data));
     const std::size_t unacknowledged =
         settled_unacknowledged(peer.local_port(), peer.remote_port());
@@ -279,11 +274,8 @@ TEST(Fault_PeerReset, DataModeResetWhileHostWrites) {
     TcpServer server;
     ASSERT_TRUE(server.listen());
     Daemon d(loopback_options());
-    ASSERT_TRUE(start_and_join(d));
-    ASSERT_TRUE(d.transact("AT+SCON=O,TCN,127.0.0.1," + port_text(server.port()) + ",,1",
-                           std::string(kOk) + connect_event(0), kConnectTimeout));
     TcpConnection peer;
-    ASSERT_TRUE(server.accept(peer));
+    ASSERT_TRUE(open_tcn(d, server, peer, 1));
     const long rss_before = vm_rss_kib(d.pid());
     SerialLine serial;
     ASSERT_TRUE(serial.open(d.link()));

@@ -4,7 +4,7 @@
 //
 //   - the serial side is a real pseudo-terminal (the --serial pty:LINK front end) in a temporary
 //     directory; the fuzzer holds the slave side open and drains it, as a host that reads;
-//   - the Wi-Fi backend is NoLinkStandIn: a stand-in for the radio that never links, so no
+//   - the Wi-Fi backend is test::NoLinkBackend: a stand-in for the radio that never links, so no
 //     command can open a socket or send a packet (no network traffic from fuzzing);
 //   - the state directory (profile, run marker, certificates) is emptied after every input, so
 //     that one input cannot change what the next one sees;
@@ -29,29 +29,13 @@
 #include <system_error>
 #include <vector>
 
+#include "../support/no_link_backend.hpp"
 #include "wizfi250d/module/module.hpp"
 #include "wizfi250d/module/settings.hpp"
 #include "wizfi250d/serial/serial_link.hpp"
 #include "wizfi250d/serial/serial_port.hpp"
-#include "wizfi250d/wifi/wifi_backend.hpp"
 
 namespace wizfi250d::fuzz {
-
-// A stand-in for the radio (named as such, design "Test rules"): no link ever comes up, scans
-// and WPS fail at once. Nothing it does touches the network.
-class NoLinkStandIn final : public WifiBackend {
-public:
-    void join(const Profile& /*profile*/, JoinReporter reporter, JoinDone done) override {
-        if (reporter.join_info) reporter.join_info("(no-link stand-in)");
-        done(std::nullopt);
-    }
-    void leave() override {}
-    void scan(const ScanFilter& /*filter*/, ScanDone done) override { done(std::nullopt); }
-    void wps(const std::string& /*pin*/, WpsDone done) override { done(std::nullopt); }
-    RadioStatus status() const override { return {}; }
-    void on_link_lost(LinkLost /*callback*/) override {}
-    std::string_view name() const override { return "no-link stand-in (fuzzing)"; }
-};
 
 // The temporary directory of this fuzzer process: on tmpfs (/dev/shm) when there is one, so
 // that the profile's fsync costs nothing. Removed at exit.
@@ -111,7 +95,7 @@ public:
         : state_dir_(process_dir() + "/state"),
           link_(io_, SerialSpec{SerialSpec::Kind::pty, process_dir() + "/tty"}),
           module_(io_, fuzz_settings(state_dir_, binary_ssid_wset), link_,
-                  std::make_unique<NoLinkStandIn>()) {
+                  std::make_unique<test::NoLinkBackend>()) {
         quiet_trace_logging();
         module_.load_saved_profile();
         link_.start(

@@ -20,12 +20,12 @@
 #include <string_view>
 
 #include "../../src/commands/handlers.hpp"
+#include "../support/no_link_backend.hpp"
 #include "wizfi250d/at/command_table.hpp"
 #include "wizfi250d/module/module.hpp"
 #include "wizfi250d/module/settings.hpp"
 #include "wizfi250d/serial/serial_link.hpp"
 #include "wizfi250d/serial/serial_port.hpp"
-#include "wizfi250d/wifi/wifi_backend.hpp"
 
 namespace wizfi250d::testing {
 
@@ -46,19 +46,7 @@ inline DaemonSettings fixture_settings(const std::string& dir, bool binary_ssid_
     return settings;
 }
 
-// A stand-in for the radio (named as such, design "Test rules"): no link ever comes up.
-class NoLinkBackend final : public WifiBackend {
-public:
-    void join(const Profile& /*profile*/, JoinReporter /*reporter*/, JoinDone done) override {
-        done(std::nullopt);
-    }
-    void leave() override {}
-    void scan(const ScanFilter& /*filter*/, ScanDone done) override { done(std::nullopt); }
-    void wps(const std::string& /*pin*/, WpsDone done) override { done(std::nullopt); }
-    RadioStatus status() const override { return {}; }
-    void on_link_lost(LinkLost /*callback*/) override {}
-    std::string_view name() const override { return "no-link stand-in"; }
-};
+using test::NoLinkBackend;
 
 class CommandTest : public ::testing::Test {
 protected:
