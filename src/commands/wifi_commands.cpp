@@ -358,6 +358,9 @@ ResultCode wadns(Module& m, std::string_view args) {
     if (!servers) return ResultCode::invalid_input;
     for (std::size_t i = 0; i < dns_servers.size(); ++i)
         if ((*servers)[i]) p.*dns_servers[i] = (*servers)[i];
+    // Spec §2.2: applied to the resolver at once, so a link that is up uses the servers from
+    // the next lookup on (FDNS, SCON by name), not only after the next join.
+    m.apply_wadns_servers();
     return ResultCode::ok;
 }
 
