@@ -15,6 +15,9 @@ test_packages=(
   dnsmasq-base busybox udhcpc dhcpcd-base isc-dhcp-client
   systemd-container
   clang libclang-rt-14-dev
+  # The packaging checks: the .deb (lintian, and adduser for its postinst) and the OpenWrt
+  # package's shell scripts.
+  lintian adduser shellcheck
 )
 
 packages=("${build_packages[@]}")

@@ -12,3 +12,11 @@ bench/run.sh --smoke --binary build/wizfi250d
 # clang, ASan + UBSan, build-asan/: the whole suite again, then the libFuzzer targets.
 scripts/check-sanitizers.sh "$@"
 scripts/check-fuzz.sh 15
+# Packaging: the OpenWrt UCI conversion, then the .deb made from build/ (nothing compiled
+# again), lintian, installed, reinstalled, removed and purged on this machine.
+scripts/check-openwrt-uci.sh
+if [ "$(id -u)" -eq 0 ]; then
+  scripts/check-package.sh --build-dir build
+else
+  echo "skip scripts/check-package.sh: it installs the package with dpkg, which needs root"
+fi
