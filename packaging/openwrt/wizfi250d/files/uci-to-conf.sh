@@ -115,12 +115,14 @@ check_eap_method() {
 	printf '%s' "$2"
 }
 
+# check_ms KEY VALUE MAX: 0-MAX milliseconds (the length test first keeps a long number out of
+# the shell's arithmetic).
 check_ms() {
 	case $2 in
 	'' | *[!0-9]*) reject "$1" "$2" "is not a number of milliseconds" ;;
 	esac
-	if [ ${#2} -gt 5 ] || [ "$2" -gt 10000 ]; then
-		reject "$1" "$2" "is not in 0-10000"
+	if [ ${#2} -gt ${#3} ] || [ "$2" -gt "$3" ]; then
+		reject "$1" "$2" "is not in 0-$3"
 	fi
 	printf '%s' "$2"
 }
@@ -176,8 +178,9 @@ log_level check_choice trace debug info warn error
 firmware_version check_text
 hardware_version check_text
 wset_binary_ssid check_bool yes no
-reboot_delay_ms check_ms
+reboot_delay_ms check_ms 10000
 data_flush check_choice timer immediate
+data_stall_limit_ms check_ms 3600000
 tls_trust check_choice module system
 tls_check_host_name check_bool yes no
 air_command check_bool on off
