@@ -65,6 +65,73 @@ int wait_for(int fd, short events, Clock::time_point deadline) {
     }
 }
 
+// What put_all says about the fd it writes to.
+struct PutNames {
+    const char* who;   // "serial line"
+    const char* verb;  // what the daemon did with the bytes: "read"
+    const char* call;  // the system call, for errors: "write"
+};
+
+// Writes every byte to a non-blocking fd through `put` (write or send), waiting for room until
+// the deadline; `progress` (if given) follows the count.
+template <typename Put>
+::testing::AssertionResult put_all(int fd, std::string_view bytes, Millis timeout,
+                                   std::atomic<std::size_t>* progress, const PutNames& names,
+                                   Put put) {
+    const auto deadline = Clock::now() + timeout;
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+        const ssize_t n = put(fd, bytes.data() + done, bytes.size() - done);
+        if (n > 0) {
+            done += static_cast<std::size_t>(n);
+            if (progress != nullptr) progress->store(done);
+            continue;
+        }
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            if (wait_for(fd, POLLOUT, deadline) <= 0) {
+                return ::testing::AssertionFailure()
+                       << names.who << ": the daemon " << names.verb << " only " << done << " of "
+                       << bytes.size() << " bytes within " << timeout.count() << " ms";
+            }
+            continue;
+        }
+        return ::testing::AssertionFailure() << names.who << ": " << names.call << " failed after "
+                                             << done << " bytes: " << errno_text(errno);
+    }
+    return ::testing::AssertionSuccess();
+}
+
+// Reads from a non-blocking fd through `get` (read or recv) until `out` holds n bytes or the
+// deadline passes; `note` says why it stopped short.
+template <typename Get>
+void get_exactly(int fd, std::size_t n, std::string& out, Millis timeout, std::string& note,
+                 const char* end_of_file, const char* call, Get get) {
+    out.reserve(n);
+    const auto deadline = Clock::now() + timeout;
+    std::vector<char> buffer(65536);
+    while (out.size() < n) {
+        const int ev = wait_for(fd, POLLIN, deadline);
+        if (ev == 0) {
+            note = "timed out after " + std::to_string(timeout.count()) + " ms";
+            return;
+        }
+        if (ev < 0) {
+            note = "poll: " + errno_text(errno);
+            return;
+        }
+        const std::size_t want = std::min(buffer.size(), n - out.size());
+        const ssize_t r = get(fd, buffer.data(), want);
+        if (r > 0) {
+            out.append(buffer.data(), static_cast<std::size_t>(r));
+            continue;
+        }
+        if (r < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) continue;
+        note = r == 0 ? std::string(end_of_file) : std::string(call) + ": " + errno_text(errno);
+        return;
+    }
+}
+
 void set_nonblocking(int fd) {
     const int flags = ::fcntl(fd, F_GETFL, 0);
     if (flags >= 0) ::fcntl(fd, F_SETFL, flags | O_NONBLOCK);
@@ -589,58 +656,18 @@ void SerialLine::close() {
 ::testing::AssertionResult SerialLine::write_all(std::string_view bytes, Millis timeout,
                                                  std::atomic<std::size_t>* written) {
     if (fd_ < 0) return ::testing::AssertionFailure() << "SerialLine: not open";
-    const auto deadline = Clock::now() + timeout;
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-        const ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
-        if (n > 0) {
-            done += static_cast<std::size_t>(n);
-            if (written != nullptr) written->store(done);
-            continue;
-        }
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            if (wait_for(fd_, POLLOUT, deadline) <= 0) {
-                return ::testing::AssertionFailure()
-                       << "serial line: the daemon read only " << done << " of " << bytes.size()
-                       << " bytes within " << timeout.count() << " ms";
-            }
-            continue;
-        }
-        return ::testing::AssertionFailure()
-               << "serial line: write failed after " << done << " bytes: " << errno_text(errno);
-    }
-    return ::testing::AssertionSuccess();
+    return put_all(
+        fd_, bytes, timeout, written, {"serial line", "read", "write"},
+        [](int fd, const char* data, std::size_t size) { return ::write(fd, data, size); });
 }
 
 ::testing::AssertionResult SerialLine::read_exactly(std::size_t n, std::string& out,
                                                     Millis timeout) {
     out.clear();
     if (fd_ < 0) return ::testing::AssertionFailure() << "SerialLine: not open";
-    out.reserve(n);
-    const auto deadline = Clock::now() + timeout;
-    std::vector<char> buffer(65536);
     std::string note;
-    while (out.size() < n) {
-        const int ev = wait_for(fd_, POLLIN, deadline);
-        if (ev == 0) {
-            note = "timed out after " + std::to_string(timeout.count()) + " ms";
-            break;
-        }
-        if (ev < 0) {
-            note = "poll: " + errno_text(errno);
-            break;
-        }
-        const std::size_t want = std::min(buffer.size(), n - out.size());
-        const ssize_t r = ::read(fd_, buffer.data(), want);
-        if (r > 0) {
-            out.append(buffer.data(), static_cast<std::size_t>(r));
-            continue;
-        }
-        if (r < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) continue;
-        note = r == 0 ? std::string("end of file on the pty") : "read: " + errno_text(errno);
-        break;
-    }
+    get_exactly(fd_, n, out, timeout, note, "end of file on the pty", "read",
+                [](int fd, char* data, std::size_t size) { return ::read(fd, data, size); });
     if (out.size() == n) return ::testing::AssertionSuccess();
     const std::size_t tail = std::min<std::size_t>(out.size(), 200);
     return ::testing::AssertionFailure()
@@ -697,59 +724,19 @@ RawTcpStream& RawTcpStream::operator=(RawTcpStream&& other) noexcept {
 ::testing::AssertionResult RawTcpStream::send_all(std::string_view bytes, Millis timeout,
                                                   std::atomic<std::size_t>* sent) {
     if (fd_ < 0) return ::testing::AssertionFailure() << "TCP peer: not connected";
-    const auto deadline = Clock::now() + timeout;
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-        const ssize_t n = ::send(fd_, bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL);
-        if (n > 0) {
-            done += static_cast<std::size_t>(n);
-            if (sent != nullptr) sent->store(done);
-            continue;
-        }
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            if (wait_for(fd_, POLLOUT, deadline) <= 0) {
-                return ::testing::AssertionFailure()
-                       << "TCP peer: the daemon took only " << done << " of " << bytes.size()
-                       << " bytes within " << timeout.count() << " ms";
-            }
-            continue;
-        }
-        return ::testing::AssertionFailure()
-               << "TCP peer: send failed after " << done << " bytes: " << errno_text(errno);
-    }
-    return ::testing::AssertionSuccess();
+    return put_all(fd_, bytes, timeout, sent, {"TCP peer", "took", "send"},
+                   [](int fd, const char* data, std::size_t size) {
+                       return ::send(fd, data, size, MSG_NOSIGNAL);
+                   });
 }
 
 ::testing::AssertionResult RawTcpStream::read_exactly(std::size_t n, std::string& out,
                                                       Millis timeout) {
     out.clear();
     if (fd_ < 0) return ::testing::AssertionFailure() << "TCP peer: not connected";
-    out.reserve(n);
-    const auto deadline = Clock::now() + timeout;
-    std::vector<char> buffer(65536);
     std::string note;
-    while (out.size() < n) {
-        const int ev = wait_for(fd_, POLLIN, deadline);
-        if (ev == 0) {
-            note = "timed out after " + std::to_string(timeout.count()) + " ms";
-            break;
-        }
-        if (ev < 0) {
-            note = "poll: " + errno_text(errno);
-            break;
-        }
-        const std::size_t want = std::min(buffer.size(), n - out.size());
-        const ssize_t r = ::recv(fd_, buffer.data(), want, 0);
-        if (r > 0) {
-            out.append(buffer.data(), static_cast<std::size_t>(r));
-            continue;
-        }
-        if (r < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) continue;
-        note =
-            r == 0 ? std::string("the daemon closed the connection") : "recv: " + errno_text(errno);
-        break;
-    }
+    get_exactly(fd_, n, out, timeout, note, "the daemon closed the connection", "recv",
+                [](int fd, char* data, std::size_t size) { return ::recv(fd, data, size, 0); });
     if (out.size() == n) return ::testing::AssertionSuccess();
     return ::testing::AssertionFailure()
            << "TCP peer: wanted " << n << " bytes, got " << out.size() << " (" << note << ")";
