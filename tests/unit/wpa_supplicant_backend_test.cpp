@@ -337,7 +337,9 @@ protected:
         o.interface = "wlan-standin";
         o.ctrl_dir = dir_ + "/ctrl";
         o.runtime_dir = dir_ + "/run";
-        o.join_try_timeout = 300ms;
+        // Long enough for the stand-in's answer under a sanitizer or qemu-user; the tests that
+        // wait for a try to time out wait three of these.
+        o.join_try_timeout = 1000ms;
         o.scan_timeout = 300ms;
         o.wps_timeout = 500ms;
         o.request_timeout = 1000ms;
@@ -815,9 +817,10 @@ TEST_F(WpaModuleTest, WscanThroughTheAirCommandChannelIsShort) {
     module_->output().begin_capture(1450);
     const ResultCode code = commands::wscan(*module_, "");
     ASSERT_EQ(code, ResultCode::pending);
-    // The scan ends within the stand-in's round trips; the capture then holds the whole answer.
+    // The scan ends within the stand-in's round trips (the scan timeout bounds it); the capture
+    // then holds the whole answer.
     run_until(
-        io_, [] { return false; }, 300ms);
+        io_, [] { return false; }, 1500ms);
     const std::string captured = module_->output().end_capture();
     EXPECT_EQ(captured,
               "Index/SSID/RSSI(-dBm)/Security/Channel\r\n001/TestAP/-45/WPA2/6\r\n[OK]\r\n");
