@@ -5,7 +5,7 @@
 # tests/fuzz/corpus/. Fails on any crash, leak, timeout or out-of-memory; the input that did it
 # is kept in build-asan/fuzz-artifacts/ and its path printed.
 #
-#   scripts/check-fuzz.sh            # 15 s per target (the test command)
+#   scripts/check-fuzz.sh            # 15 s per target (scripts/test.sh gives 10)
 #   scripts/check-fuzz.sh 600        # the longer run of docs/reliability.md
 #   FUZZ_TARGETS="fuzz_profile fuzz_frame" scripts/check-fuzz.sh 60
 #   FUZZ_ARGS="-detect_leaks=0" scripts/check-fuzz.sh 600  # extra libFuzzer flags, all targets

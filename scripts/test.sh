@@ -11,7 +11,7 @@ scripts/build.sh
 bench/run.sh --smoke --binary build/wizfi250d
 # clang, ASan + UBSan, build-asan/: the whole suite again, then the libFuzzer targets.
 scripts/check-sanitizers.sh "$@"
-scripts/check-fuzz.sh 15
+scripts/check-fuzz.sh 10
 # Packaging: the OpenWrt UCI conversion, then the .deb made from build/ (nothing compiled
 # again), lintian, installed, reinstalled, removed and purged on this machine.
 scripts/check-openwrt-uci.sh
@@ -20,3 +20,6 @@ if [ "$(id -u)" -eq 0 ]; then
 else
   echo "skip scripts/check-package.sh: it installs the package with dpkg, which needs root"
 fi
+# The Raspberry Pi's 64-bit build: the core library and the unit tests cross-compiled for arm64
+# and run under qemu-user (scripts/check-cross.sh all builds armhf too, and everything).
+scripts/check-cross.sh --unit-only arm64
