@@ -19,7 +19,7 @@ using boost::asio::ip::tcp;
 class TcpClient final : public TcpSocket {
 public:
     TcpClient(unsigned cid, SocketSpec spec, SocketContext context)
-        : TcpSocket(cid, std::move(spec), context), socket_(io()), timer_(io()) {}
+        : TcpSocket(cid, std::move(spec), std::move(context)), socket_(io()), timer_(io()) {}
 
     void open() override {
         boost::system::error_code ec;

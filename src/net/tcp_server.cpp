@@ -19,7 +19,9 @@ using boost::asio::ip::tcp;
 class TcpServer final : public TcpSocket {
 public:
     TcpServer(unsigned cid, SocketSpec spec, SocketContext context)
-        : TcpSocket(cid, std::move(spec), context), acceptor_(io()), handshake_timer_(io()) {}
+        : TcpSocket(cid, std::move(spec), std::move(context)),
+          acceptor_(io()),
+          handshake_timer_(io()) {}
 
     void open() override {
         boost::system::error_code ec;

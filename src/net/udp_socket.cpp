@@ -18,7 +18,7 @@ using boost::asio::ip::udp;
 class UdpSocket final : public Socket {
 public:
     UdpSocket(unsigned cid, SocketSpec spec, SocketContext context)
-        : Socket(cid, std::move(spec), context), socket_(io()) {
+        : Socket(cid, std::move(spec), std::move(context)), socket_(io()) {
         if (this->spec().remote_port != 0 && !this->spec().remote_ip.is_zero())
             peer_ = Endpoint{this->spec().remote_ip, this->spec().remote_port};
     }

@@ -97,7 +97,7 @@ public:
     using SendDone = std::function<void(const boost::system::error_code& ec)>;
 
     Socket(unsigned cid, SocketSpec spec, SocketContext context)
-        : cid_(cid), spec_(std::move(spec)), context_(context) {}
+        : cid_(cid), spec_(std::move(spec)), context_(std::move(context)) {}
     virtual ~Socket() = default;
     Socket(const Socket&) = delete;
     Socket& operator=(const Socket&) = delete;

@@ -90,6 +90,8 @@ public:
     // Called when, after a link loss, the link came back by itself (re-association and IP
     // again, spec §3.2): the module prints [Link-Up Event] and the IP lines. Backends whose
     // links never come back by themselves ignore it.
+    // By value: the backends that do restore links keep the callback.
+    // NOLINTNEXTLINE(performance-unnecessary-value-param)
     virtual void on_link_restored(LinkRestored /*callback*/) {}
     virtual std::string_view name() const = 0;
 };
