@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Plots for docs/benchmarks.md, from the results wizbench wrote.
 
     plot.py DIR     reads DIR/results.tsv and DIR/samples.tsv, writes DIR/benchmarks/*.png

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Benchmarks wizfi250d against socat and ser2net on this machine and writes docs/benchmarks.md
 # and docs/benchmarks/*.png.
 #

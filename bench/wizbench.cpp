@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // wizbench: the measurement client behind bench/run.sh.
 //
 // It starts each bridge under test (wizfi250d in both data_flush modes, socat, ser2net with its

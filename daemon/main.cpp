@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // wizfi250d: options, config file, logging, signals and service manager notifications
 // (sd_notify). Everything else lives in the core library.
 

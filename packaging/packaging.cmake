@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Install rules and the Debian package (CPack DEB). Included from the top CMakeLists.txt.
 #
 # The .deb (see packaging/debian/build-deb.sh, which also sets Debian's hardening flags):
@@ -66,7 +67,7 @@ set(CPACK_GENERATOR "DEB")
 set(CPACK_PACKAGE_NAME "wizfi250d")
 set(CPACK_PACKAGE_VERSION "${PROJECT_VERSION}")
 set(CPACK_PACKAGE_CONTACT
-    "wizfi250d maintainers <maintainers@users.noreply.b-seed-4a88c147.example>")
+    "The wizfi250d project <wizfi250d@users.noreply.github.com>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "WIZnet WizFi250 serial-to-Wi-Fi module emulation")
 set(CPACK_PACKAGING_INSTALL_PREFIX "/usr")
 # Strip as dh_strip does (CPACK_STRIP_FILES would keep the .comment section lintian flags).

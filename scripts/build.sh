@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Configures and builds wizfi250d into build/ (the binary is build/wizfi250d).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Cross-builds wizfi250d with Debian's cross toolchains and runs the unit tests under qemu-user.
 #
 #   scripts/check-cross.sh [--unit-only] [arm64|armhf|all]      (default: arm64)

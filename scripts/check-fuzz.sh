@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Builds the libFuzzer targets (tests/fuzz) in the `asan` preset's directory (build-asan/:
 # clang, AddressSanitizer, UndefinedBehaviorSanitizer, the core library with coverage) and runs
 # each one for a bounded time (default 15 s each), starting from the seed corpora in

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Tests the OpenWrt package's UCI → wizfi250d.conf conversion
 # (packaging/openwrt/wizfi250d/files/uci-to-conf.sh) on the cases in packaging/openwrt/tests/:
 # the generated daemon settings must equal <case>/expected.conf byte for byte, and a bad value

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Builds the wizfi250d .deb and checks it on this machine: install, the binary, the system user,
 # file modes, the conffile, that nothing was enabled or started, a reinstall (the upgrade path),
 # remove (settings kept), purge (settings, state and user gone), and lintian (no tag allowed).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Builds everything with clang, AddressSanitizer and UndefinedBehaviorSanitizer (the `asan`
 # preset of CMakePresets.json, build-asan/; the libFuzzer targets are built there too) and runs
 # the whole ctest suite under them. The conformance and integration tests spawn the asan-built

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Installs the Debian packages wizfi250d needs to build (and, with --test, to run its tests).
 # Only what is missing is installed. Needs root, or sudo.
 set -euo pipefail

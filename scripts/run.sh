@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Installs what is missing, builds, and starts the module.
 #   scripts/run.sh                 the module on this terminal (type AT commands; Ctrl-C ends)
 #   scripts/run.sh --pty LINK      the module on a pseudo-terminal; LINK links to it, so a host

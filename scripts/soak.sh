@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Soak test (not in CI): runs the daemon for MINUTES minutes on a pty with loopback peers and
 # checks every byte.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Installs what is missing, builds, and runs every test (unit, conformance, integration), then
 # the same suite under AddressSanitizer + UndefinedBehaviorSanitizer and each fuzz target for a
 # bounded time. Extra arguments go to both ctest runs (for example -R '^unit\.').

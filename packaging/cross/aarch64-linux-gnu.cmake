@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # CMake toolchain file: Debian arm64 (Raspberry Pi OS 64-bit, Pi 3/4/5, Zero 2 W).
 #   apt-get install crossbuild-essential-arm64 qemu-user-static
 #   dpkg --add-architecture arm64 && apt-get update

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # CMake toolchain file: Debian armhf (ARMv7 hard-float: Raspberry Pi OS 32-bit on Pi 2/3/4,
 # most OpenWrt-class ARM boards running Debian). Note: Raspberry Pi OS's own armhf is ARMv6 for
 # the Pi 1/Zero; Debian's armhf toolchain builds ARMv7 code that those boards cannot run.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Shared part of the Debian multiarch cross toolchain files (aarch64-linux-gnu.cmake,
 # armhf-linux-gnu.cmake). The caller sets WIZFI250D_CROSS_TRIPLET, WIZFI250D_CROSS_PROCESSOR and
 # WIZFI250D_CROSS_QEMU before including this file.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Builds the wizfi250d Debian package with CPack.
 #
 #   packaging/debian/build-deb.sh [arm64|armhf]     native (default) or cross

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "wizfi250d/at/result_code.hpp"
 
 namespace wizfi250d {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // Small helpers shared by the W, S and F command groups (wifi_commands.cpp,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // F group and MQTT commands (spec §2.5, §2.6): ping and DNS, socket options, GPIO and
 // web-server settings; MQTT as it answers on a module whose MQTT client never connects.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // The handlers of the command table, one group per file (spec §2): wifi_commands.cpp,

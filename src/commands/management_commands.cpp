@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // M and U group commands (spec §2.4): message level, echo, events, UART settings, reboots and
 // the other module-management commands.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // S group commands (spec §2.3): opening, listing, closing and sending on sockets, data mode, the
 // receive-header format and socket options.
 

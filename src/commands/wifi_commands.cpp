@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // W group commands (spec §2.2): Wi-Fi settings, joining and leaving, and status.
 
 #include <algorithm>

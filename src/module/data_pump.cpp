@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "wizfi250d/module/data_pump.hpp"
 
 #include <spdlog/spdlog.h>

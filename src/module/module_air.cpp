@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Running Air commands (spec §6) in the module's one command executor, with the output
 // captured instead of written to the UART.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The module's side of the Wi-Fi link: WJOIN's output, link-up and link-down events.
 
 #include <spdlog/spdlog.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The service socket (spec §5.5), the boot-time join (§5.3) and the recovery options of
 // AT+FSOCK 6, 7 and 8.
 

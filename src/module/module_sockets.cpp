@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The module's side of its sockets: opening and closing CIDs, the CONNECT/DISCONNECT/LISTEN
 // events, received data (frames in command mode, raw in data mode) and data mode itself.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // AT+MCERT's storage: one PEM file per item, written atomically, readable by the daemon only.
 
 #include "wizfi250d/net/certificate_store.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Asynchronous DNS A-record client over UDP (see dns_client.hpp).
 
 #include "wizfi250d/net/dns_client.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // TLS contexts for TCS/TSS from AT+MCERT's files (spec §4.6, §7) and the daemon's TlsOptions.
 
 #include "wizfi250d/net/module_tls.hpp"

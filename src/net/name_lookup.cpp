@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Host-name lookup with a time limit (see name_lookup.hpp).
 
 #include "wizfi250d/net/name_lookup.hpp"

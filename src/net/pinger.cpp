@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ICMP echo for AT+FPING (see pinger.hpp).
 
 #include "wizfi250d/net/pinger.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include <cctype>
 
 #include "wizfi250d/net/socket.hpp"

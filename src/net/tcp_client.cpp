@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // TCN and TCS: connect (with an optional local port and a 5 s limit, TLS handshake included),
 // then one connection until either side closes.
 

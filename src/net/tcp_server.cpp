@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // TSN and TSS: a listener whose own CID carries the accepted connection, and that listens again
 // on the same CID after the client leaves (spec §4.6). Clients that arrive meanwhile wait in the
 // backlog until the CID is free.

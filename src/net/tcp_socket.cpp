@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "tcp_socket.hpp"
 
 #include <spdlog/spdlog.h>

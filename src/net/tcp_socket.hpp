@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // The parts TCP clients and servers share: a plain or TLS stream, the receive loop with

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // SNI, the expected peer name, and readable handshake errors for TLS client streams.
 
 #include "tls_verification.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // UCN and USN: one bound UDP socket. A client keeps its peer (changed only by AT+SSEND with an
 // address); a server adopts each sender as its peer (spec §3.3, §4.6).
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "wizfi250d/profile/profile.hpp"
 
 namespace wizfi250d {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The saved profile as a text file: one `key = value` line per field (see profile_file.hpp).
 
 #include "wizfi250d/profile/profile_file.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The saved profile on disk: load with recovery from a bad file, atomic save when changed.
 
 #include "wizfi250d/profile/profile_store.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "wizfi250d/profile/profile_text.hpp"
 
 #include "wizfi250d/profile/wifi_key.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The "running" marker file: how the next start tells a crash from an orderly exit.
 
 #include "wizfi250d/profile/run_marker.hpp"

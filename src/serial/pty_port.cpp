@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A pseudo-terminal whose slave side is reachable through a symbolic link: the --serial pty:LINK
 // front end, for local host programs and tests. The daemon is the master side.
 

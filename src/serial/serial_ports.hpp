@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // The three kinds of serial front end; open_serial_port() picks one by the spec's kind.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The terminal (or pipes) the daemon was started from: the --serial stdio front end. Reads stdin,
 // writes stdout.
 

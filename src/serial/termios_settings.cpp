@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "termios_settings.hpp"
 
 // The kernel's own termios2 (with BOTHER for any baud rate); glibc's <termios.h> must not be

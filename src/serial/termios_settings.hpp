@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // UartSettings in the kernel's termios2 terms. The kernel header that has termios2 and BOTHER

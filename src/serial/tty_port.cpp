@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A real UART (or any TTY device): the --serial DEVICE front end.
 
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "wizfi250d/util/private_files.hpp"
 
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "wizfi250d/util/service_notify.hpp"
 
 #include <sys/socket.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The soft AP: hostapd + the AP address + dnsmasq (see access_point.hpp).
 
 #include "wizfi250d/wifi/access_point.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Helper programs as children of the daemon, watched from the event loop (see child_process.hpp).
 
 #include "child_process.hpp"

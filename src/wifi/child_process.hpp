@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // A helper program run as a child of the daemon (a DHCP client, hostapd, dnsmasq), watched from

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The "host" Wi-Fi backend: the machine's network as it is.
 
 #include <arpa/inet.h>

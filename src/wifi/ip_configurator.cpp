@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // IPv4 configuration of an associated interface (see ip_config.hpp).
 //
 // How the DHCP side works:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Radio facts through nl80211 (generic netlink, libnl-genl), with the sysfs MAC as fallback.
 
 #include "wizfi250d/wifi/radio_info.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // libnl-route wrapper (see rtnetlink.hpp).
 
 #include "rtnetlink.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // A small wrapper over libnl-route for what the IP configuration needs: look an interface up,

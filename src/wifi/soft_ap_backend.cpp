@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "wizfi250d/wifi/soft_ap_backend.hpp"
 
 #include <spdlog/spdlog.h>

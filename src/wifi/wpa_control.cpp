@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The asynchronous wpa_supplicant control-interface client and the parser of what it receives.
 
 #include "wizfi250d/wifi/wpa_control.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The wpa_supplicant Wi-Fi backend: WJOIN/WLEAVE/WSCAN/WWPS/WSTAT through wpa_supplicant's
 // control socket, IPv4 through an IpConfigurator, radio facts through nl80211.
 

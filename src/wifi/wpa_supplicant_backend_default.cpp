@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // make_wpa_supplicant_backend() with the daemon's own IpConfigurator. A translation unit of its
 // own, so that programs passing their own configurator (the unit tests) do not need it.
 

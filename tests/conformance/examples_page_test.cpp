@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The user's example page (spec/examples-data-communication.md): every example as a byte-exact
 // transcript, with 127.0.0.1 and free ports in place of the 192.168.12.x addresses and the fixed
 // ports of the page. Fresh daemon per test, factory settings, host Wi-Fi backend on `lo`.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fault injection against the real daemon (design.md "The shape": bounded buffers, backpressure;
 // "Profile ... atomic"; "[Reset Event] after an unclean exit"). Each test states what must hold:
 // the daemon does not crash, its memory stays bounded (VmRSS under a generous bound), nothing

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // Conformance harness: starts the real wizfi250d binary on a pseudo-terminal and talks to it

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // Loopback peers for the socket conformance tests (spec §2.3, §3.3, §4): real TCP and UDP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Spec §1.3 (echo) and AT+MECHO (§2.4). Every test starts a fresh daemon at factory settings.
 
 #include <string>

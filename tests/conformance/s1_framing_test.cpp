@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Spec §1.2 (command-line input), §1.4 (command recognition) and Appendix B1.
 // Every test starts a fresh daemon at factory settings: echo on, MMSG=2.
 

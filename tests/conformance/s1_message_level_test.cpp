@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Spec §1.7 (message levels, AT+MMSG). Every test starts a fresh daemon at factory settings.
 //
 // At level 1 the final codes are hidden. Output is ordered, so "the next bytes after an echo

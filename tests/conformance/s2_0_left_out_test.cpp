@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Spec §2.0: commands marked X ("leave out": answer as for an unknown command) and commands
 // that do not exist in WizFi250 firmware 1.0.5.2. All answer [ERROR: INVALID INPUT].
 

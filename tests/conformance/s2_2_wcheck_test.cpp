@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Spec §2.2 AT+WCHECK (connectivity watchdog): the query and set forms, the ranges, RAM-only
 // storage (§5.2), and the reset of a service-mode module without a station link (§5.5), on
 // loopback with the host backend. The gateway pings themselves need a gateway: they are tested

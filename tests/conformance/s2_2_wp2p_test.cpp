@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Spec §2.2 AT+WP2P_START / _STOP / _PEERLIST / _INVITE=<id> and §7: Wi-Fi Direct is not
 // emulated, so each of the four answers [ERROR] (not [ERROR: INVALID INPUT]: the commands exist
 // in the firmware's table, spec §2.0), and nothing else is printed.

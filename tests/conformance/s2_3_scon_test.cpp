@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Spec §2.3 AT+SCON, with the event order of design.md ("Event order") and §4.6/§4.7, against
 // real loopback peers. Every test starts a fresh daemon at factory settings (echo on, MMSG=2)
 // with the host Wi-Fi backend on `lo`, so that AT+WJOIN gives 127.0.0.1.

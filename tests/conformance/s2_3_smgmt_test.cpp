@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Spec §2.3 AT+SMGMT (list and close sockets), with the event order of design.md ("Event order":
 // the [DISCONNECT n] lines of SMGMT=<cid> and =ALL come before [OK]), against real loopback
 // peers. Fresh daemon per test, factory settings, host Wi-Fi backend on `lo`.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Spec §2.3 AT+SSEND (send a counted payload in command mode) against real loopback peers.
 // The prompt comes before the payload is read; the payload is raw (no echo, CR/LF/+ are data).
 // Fresh daemon per test, factory settings, host Wi-Fi backend on `lo`.

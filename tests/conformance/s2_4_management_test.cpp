@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Spec §2.4 (management commands M and UART command U) and the event settings of §3.4.
 // Every test starts a fresh daemon at factory settings: echo on, MMSG=2.
 

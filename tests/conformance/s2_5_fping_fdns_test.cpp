@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Spec §2.5 AT+FPING and AT+FDNS. Every test starts a fresh daemon at factory settings (echo on,
 // MMSG=2). The tests with a link use the host Wi-Fi backend on `lo` (AT+WJOIN gives 127.0.0.1):
 // pings go to 127.0.0.1 only, and the names looked up never reach a DNS server ("localhost" is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Spec §3.3 (received data in command mode: "{cid,ip,port,len}payload\r\n", AT+SFORM), the
 // close events of §3.1, and the command-mode transcripts B4 and B8 of Appendix B, against real
 // loopback peers. Fresh daemon per test, factory settings, host Wi-Fi backend on `lo`.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Spec §2.4 (AT+MCERT), §2.3 rule 8 (a TLS socket must be alone), §4.6 (TCS, TSS) and §7 (TLS
 // row), and the "Example of SSL Connection" of the user's example page. The peers are real
 // `openssl s_server` / `openssl s_client` processes on 127.0.0.1 with a PKI made at test time.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Spec §4.2 and §4.4 (data mode both ways) and §3.3 (receive frames) with megabytes, and the
 // design's rule that every byte goes through a bounded buffer and a full buffer stops the
 // reader on the other side (design.md, "The shape"): nothing is lost, nothing is reordered, the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Spec §4 (data mode, the +++ escape, AT+SDATA) and Appendix B6/B7, against real loopback
 // peers. Fresh daemon per test, factory settings, host Wi-Fi backend on `lo`.
 //

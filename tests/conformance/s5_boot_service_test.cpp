@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Spec §5.3/§5.4 (boot, [Reset Event] after an unclean exit, design.md "Emulated reboot") and
 // §5.5 (service sockets, OpenType S / SO) with the recovery options of AT+FSOCK (§2.5: 5 idle
 // timeout, 6 service retry, 8 no-socket reset, 9 multi-accept), on 127.0.0.1 only.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Spec §5.1/§5.2 (which command writes which profile image), §2.4 (AT+MPROF dumps, AT+MFDEF,
 // AT+MMAC, AT+USET) and the profile file of design.md ("Profile/ProfileStore"): mode 0600 in a
 // 0700 directory, a bad or too-new file kept aside with factory values in its place.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Spec §6: Air command mode (AT+MAIRCMD), on 127.0.0.1 only. With --interface lo the link
 // address after AT+WJOIN is 127.0.0.1, which is where the Air-command server listens.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Appendix B9: every query at factory defaults, byte-exact (echo on, MMSG=2, factory formats).
 // One daemon per query, fresh state directory, no --config: nothing but factory values.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // TLS peers and bulk-transfer helpers for the conformance tests of spec §2.4 (AT+MCERT), §4.6

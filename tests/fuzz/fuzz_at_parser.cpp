@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzz target: the AT engine without a Module: LineReader (CR/LF/BS rules, the 255-character
 // limit, "A/" repeat, echo), then on every line Params and the field parsers (numbers, hex,
 // IPv4, IPv4 networks, MAC, bool) and the command-table lookup of both tables.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzz target: data mode, serial -> network (DataPump: packing, the flush timer, the +++ escape,
 // backpressure). The module feeds the pump every serial read in data mode; here the fuzz input
 // is cut into reads, and between two reads the line is "silent" long enough for the flush and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzz target: AT+SFORM with fuzzed arguments, then the command-mode receive frame
 // (Output::frame, spec §3.3) with a fuzzed CID, peer address, port and payload, written through
 // the real serial link to a pty and read back on the host side.

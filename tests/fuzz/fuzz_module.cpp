@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzz target: raw serial bytes into a real Module (line reader, echo, parameter parser, command
 // table, every handler, the payload state of AT+MCERT=W, emulated reboots), the way a host's
 // UART delivers them.

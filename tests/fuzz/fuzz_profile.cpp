@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzz target: the profile file parser (parse_profile) and its value escaping: the text a
 // daemon finds in its state directory after a crash, a full disk or a hand edit.
 //

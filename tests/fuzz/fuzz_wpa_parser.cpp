@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzz target: the wpa_supplicant control-interface parser (wpa_control.hpp, "the parser"):
 // one datagram as wpa_supplicant (or anything else that can write to the daemon's client
 // socket) sends it, through every function that reads replies and events, and the log

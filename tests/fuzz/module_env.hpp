@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // A real Module for the fuzz targets, built afresh for every input and destroyed after it:

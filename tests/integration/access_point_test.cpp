@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // AccessPoint in a network namespace: hostapd (driver=wired: this machine has no Wi-Fi radio,
 // research/test-environment.md §3.1) and dnsmasq start, a client in another namespace gets
 // AP-IP+1 from the DHCP server with udhcpc, and everything stops cleanly.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The REAL daemon with `wifi = wpa_supplicant` on an open network with a static address, in a
 // network namespace: the AT+WCHECK gateway watchdog end to end (spec §2.2 WCHECK, §5.3 emulated
 // reboot) and AT+WREG reaching wpa_supplicant (spec §2.2 WREG, §7 "Country"). The namespaces,

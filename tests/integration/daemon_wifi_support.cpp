@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The real daemon inside a network namespace, over its pty (see daemon_wifi_support.hpp).
 
 #include "daemon_wifi_support.hpp"

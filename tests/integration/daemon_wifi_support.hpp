@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // The real wizfi250d binary inside a network namespace, driven byte for byte over its pty from

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The REAL daemon binary with `wifi = wpa_supplicant`, inside a network namespace, byte-exact on
 // its serial side (spec §2.2 WJOIN/WLEAVE/WSTAT/WNET, §3.2, Appendix B2/B3; topology of
 // research/test-environment.md §9):

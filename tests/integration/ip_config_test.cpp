@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // IpConfigurator in a network namespace: DHCP with each installed client against dnsmasq, the
 // name servers it reports (and a DnsClient lookup through them), /etc/resolv.conf untouched,
 // static configuration through rtnetlink, release, and the DHCP timeout.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Namespace helpers for the integration tests (see netns.hpp).
 
 #include "netns.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // Helpers for integration tests in network namespaces (research/test-environment.md §8, §9):

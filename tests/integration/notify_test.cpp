@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // sd_notify without systemd (research/test-environment.md §7): the real daemon binary, with
 // NOTIFY_SOCKET pointing at a Unix datagram socket this test owns and WATCHDOG_USEC set, sends
 // READY=1 once its serial port is up, WATCHDOG=1 from its event loop, RELOADING=1 then READY=1

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The station half of the daemon's Wi-Fi integration tests (see station_fixture.hpp).
 
 #include "station_fixture.hpp"

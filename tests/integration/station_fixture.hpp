@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // The station half of the daemon's Wi-Fi integration tests (research/test-environment.md §9):

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The systemd unit, systemd/wizfi250d@.service (research/test-environment.md §7,
 // research/peers-and-anchors.md §E3-E4):
 //   * it carries the settings the issue asks for, and its ExecStart is a valid daemon command line;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // AT+WADNS on a live link (spec §2.2 WADNS "Applied to the resolver at once. RAM only.", WNET
 // "DHCP on: DNS = the server given by DHCP, plus 8.8.8.8"), end to end through AT+FDNS with the
 // REAL daemon (`wifi = wpa_supplicant`, open network, DHCP) in a network namespace. The

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The wpa_supplicant backend against a real wpa_supplicant (-Dwired) and a real 802.1X
 // authenticator (hostapd driver=wired with its EAP server), in a pair of network namespaces
 // (research/test-environment.md §3, §4, §9):

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The soft AP's generated hostapd configuration, DHCP range and dnsmasq arguments.
 
 #include <gmock/gmock.h>

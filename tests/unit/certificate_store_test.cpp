@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // CertificateStore: AT+MCERT's files on a real file system, in a directory made for each test.
 
 #include "wizfi250d/net/certificate_store.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ChildProcess: helper programs watched from the event loop (output lines, exit status, stop by
 // PID with SIGKILL after a grace time), with a pidfd and with the SIGCHLD fallback.
 

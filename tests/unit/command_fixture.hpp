@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // A fixture for the command-handler unit tests: a real Module on a pseudo-terminal. A test

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The daemon config file: `key = value` lines into DaemonSettings.
 
 #include "wizfi250d/module/daemon_config.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // DataPump: the serial -> network side of data mode (spec §4.2, §4.3).
 
 #include "wizfi250d/module/data_pump.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // DnsClient against fake DNS servers on 127.0.0.1 / 127.0.0.2 that answer canned packets.
 
 #include "wizfi250d/net/dns_client.hpp"

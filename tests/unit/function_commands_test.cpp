@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Unit tests for the F group and MQTT handlers (spec §2.5, §2.6), called directly on a Module
 // whose output goes to a pty. No link can come up yet, and there is no GPIO/ADC hardware.
 

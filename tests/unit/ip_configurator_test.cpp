@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The IpConfigurator parts that need no root: the DHCP hook it writes (run here with the
 // environment each DHCP client gives it) and the failures that end configure() at once. The
 // real DHCP and static runs are in tests/integration/ip_config_test.cpp.

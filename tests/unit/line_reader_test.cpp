@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Unit tests for LineReader: command-line assembly in command mode (spec §1.2) and the echo of
 // each received byte (spec §0, §1.3), modelled on the firmware's WXS2w_CommandCharProcess and
 // WXS2w_SerialInput.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ModuleTlsContexts and the client-side checks (tls_verification): real TLS handshakes over
 // 127.0.0.1 between two Asio streams in one io_context, with a throwaway PKI made here with the
 // OpenSSL C API (a CA, a CA-signed server and client, a self-signed server).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // NameLookup: the rules every lookup keeps (name_lookup.hpp) and the system resolver.
 //
 // Network rules (design "Test rules"): nothing here may reach the host's DNS resolver. The

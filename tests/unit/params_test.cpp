@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Unit tests for the parameter parsers (spec §1.5), modelled on the firmware's
 // WXParse_NextParamGet, WXParse_Number, WXParse_Ip, WXParse_Mac and WXParse_Boolean.
 

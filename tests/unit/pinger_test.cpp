@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Pinger: ICMP echo packets, reply matching, and real pings to 127.0.0.1.
 //
 // Network rules (design "Test rules"): echo requests go to 127.0.0.1 only. A timeout cannot be

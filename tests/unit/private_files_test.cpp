@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // private_files: the 0700 directory and the atomic 0600 replace behind the profile, the
 // certificates and the run marker.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The profile's text form: every field round-trips, any byte in a string survives, and a bad
 // text is refused with the line and the field named.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Crash safety of ProfileStore::save(): child processes save two profiles in turn, forever, and
 // are SIGKILLed at random moments. After every kill profile.conf must hold one of the two
 // complete texts (never a torn or empty file), and the next load() must use it without a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ProfileStore: the profile file on a real file system, in a directory made for each test.
 //
 // Failures that a root-run CI cannot produce with permission bits are made in other real ways

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // RunMarker: the "running" file that tells the next start whether this run ended cleanly.
 
 #include "wizfi250d/profile/run_marker.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // SerialLink over real pseudo-terminals: the pty:LINK front end, a "device" that comes and goes
 // (a symbolic link to a pty slave made here), and stdio over pipes.
 

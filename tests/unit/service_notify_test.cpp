@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // service_notify: the datagrams a service manager receives on a real AF_UNIX socket (a path and
 // an abstract name), the errors instead of blocking or throwing, and the watchdog variables.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Unit tests for the S group handlers (spec §2.3), called directly on a Module whose output
 // goes to a pty. Until the socket layer exists no socket is open and no link can come up.
 

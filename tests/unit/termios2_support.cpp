@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "termios2_support.hpp"
 
 // The kernel's termios2; <termios.h> must not be included in this file.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // Whether this system has the termios2 ioctls (TCGETS2/TCSETS2, any baud rate) that the serial

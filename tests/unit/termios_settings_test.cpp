@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The UartSettings -> termios2 mapping, and what a pseudo-terminal takes of it.
 
 // The kernel's termios2 constants (BOTHER); <termios.h> must not be included here.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Unit tests for the W group handlers (spec §2.2, §5.2), called directly on a Module whose
 // output goes to a pty. Until the Wi-Fi backend exists no link can come up.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // AT+WREG and the radio's regulatory domain (spec §2.2 WREG, §7 "Country"): the query reports
 // the domain nl80211 gives when it is one of the module's countries, else the profile's; a new
 // country and every scan reach the radio. The radio is a stand-in (no nl80211 here), named as

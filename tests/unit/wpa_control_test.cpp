@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The wpa_supplicant control client: the parser (pure functions), and the client against a
 // stand-in control socket (wpa_standin.hpp) served in a temporary directory.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // A STAND-IN for wpa_supplicant's control socket (design "Test rules": a stand-in only where no

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The wpa_supplicant backend: its pure helpers (spec §7 mapping, scan flags, rates, WPS
 // credentials), join/leave/scan/WPS/link loss against the stand-in control socket
 // (wpa_standin.hpp) with a stand-in IP configurator, and the WSCAN/WWPS/WJOIN handlers on a

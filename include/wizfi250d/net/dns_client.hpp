@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // A minimal asynchronous DNS client for A records over UDP (RFC 1035), asking the name servers

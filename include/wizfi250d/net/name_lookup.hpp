@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // Asynchronous IPv4 lookup of a host name with a time limit (AT+FDNS; later AT+SCON by name,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // ICMP echo (AT+FPING): one request at a time, each with its own time limit, reported as it

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // Files only the daemon may read (Wi-Fi keys, TLS private keys, its run marker): a directory of

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // The service manager's readiness and watchdog protocol (systemd's sd_notify), without

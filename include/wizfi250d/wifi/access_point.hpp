@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // The soft AP (spec §2.2 WJOIN in AP mode, §7 "Soft AP"): hostapd with a configuration the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // What the radio under an interface reports through nl80211 (libnl-genl): for AT+WSTAT,

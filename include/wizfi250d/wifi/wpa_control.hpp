@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // An asynchronous client of wpa_supplicant's control interface (the wpa_ctrl protocol: one Unix

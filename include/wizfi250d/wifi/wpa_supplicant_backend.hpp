@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 // The wpa_supplicant Wi-Fi backend (design: WifiBackend): joins, leaves, scans and runs WPS

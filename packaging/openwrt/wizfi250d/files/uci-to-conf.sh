@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Converts the UCI config /etc/config/wizfi250d (section "main") to the daemon's settings file.
 #
 #   uci-to-conf.sh [OUTPUT]        default: /var/etc/wizfi250d.conf
