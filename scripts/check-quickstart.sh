@@ -29,8 +29,7 @@ if [ "${1:-}" = --inside ]; then
   shift
   pristine=$1 work=$2 clone_dir=$3 commit=$4 log=$5 terminal_command=$6 pty_command=$7
   root=$work/root
-  unmount() { umount -R "$root" 2>/dev/null || true; }
-  trap unmount EXIT
+  trap 'umount -R "$root" 2>/dev/null || true' EXIT
   mkdir -p "$work/upper" "$work/overlay-work" "$root"
   if ! mount -t overlay overlay \
       -o "lowerdir=$pristine,upperdir=$work/upper,workdir=$work/overlay-work" "$root"; then
@@ -47,12 +46,14 @@ if [ "${1:-}" = --inside ]; then
   # A fresh clone of the commit, by the root's own git, like a user's `git clone`.
   cp "$work/wizfi250d.bundle" "$root/tmp/"
   chroot "$root" /usr/bin/env -i -C /root HOME=/root PATH=/usr/bin:/bin \
-    sh -c 'git clone -q /tmp/wizfi250d.bundle "$1" && git -C "$1" checkout -q --detach "$2"' \
-    sh "$clone_dir" "$commit"
+    git -c advice.detachedHead=false clone -q /tmp/wizfi250d.bundle "$clone_dir"
+  chroot "$root" /usr/bin/env -i -C "/root/$clone_dir" HOME=/root PATH=/usr/bin:/bin \
+    git -c advice.detachedHead=false checkout -q --detach "$commit"
   rm "$root/tmp/wizfi250d.bundle"
   echo "cloned $commit into /root/$clone_dir"
 
   exec 9>&-  # the cache lock stays with the host side
+  pty_words=() terminal_words=()
   eval "pty_words=($pty_command)"  # shell words, quoted by quickstart.py readme
   eval "terminal_words=($terminal_command)"
   echo "== $pty_command   (the first run installs the packages and builds)"

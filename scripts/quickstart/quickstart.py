@@ -196,14 +196,18 @@ def stop_group_for_good(process):
         pass
 
 
-def read_some(fd, timeout):
+def read_some(fd, timeout, log):
+    """What fd has within timeout (b"" if nothing), copied to log."""
     ready, _, _ = select.select([fd], [], [], timeout)
     if not ready:
         return b""
     try:
-        return os.read(fd, 65536)
+        data = os.read(fd, 65536)
     except OSError:  # EIO: no slave side open any more
         return b""
+    log.write(data)
+    log.flush()
+    return data
 
 
 def expect_ok(fd, log, what):
@@ -211,9 +215,7 @@ def expect_ok(fd, log, what):
     os.write(fd, b"AT\r")
     got, deadline = b"", time.monotonic() + AT_TIMEOUT
     while b"[OK]" not in got and time.monotonic() < deadline:
-        got += read_some(fd, 0.2)
-    log.write(got)
-    log.flush()
+        got += read_some(fd, 0.2, log)
     if b"[OK]" not in got:
         fail(f"{what}: AT got {got!r} instead of [OK]")
     print(f"ok: {what}: AT -> {got!r}")
@@ -284,9 +286,8 @@ def cmd_terminal(root, directory, log_path, command):
             # The module has the terminal when canonical mode is off.
             started = time.monotonic()
             while termios.tcgetattr(slave)[3] & termios.ICANON:
-                log.write(read_some(master, 0.2))
+                read_some(master, 0.2, log)
                 if process.poll() is not None:
-                    log.flush()
                     fail(f"`{shlex.join(command)}` ended ({process.returncode}) before it "
                          f"took the terminal; the end of its output:\n{tail(log_path)}")
                 if time.monotonic() - started > START_TIMEOUT:
@@ -294,16 +295,13 @@ def cmd_terminal(root, directory, log_path, command):
             print(f"ok: the module took the terminal after {time.monotonic() - started:.0f} s")
             raw_output, settled = b"", time.monotonic() + 1  # the start-up lines, if any
             while time.monotonic() < settled:
-                raw_output += read_some(master, 0.2)
-            log.write(raw_output)
+                raw_output += read_some(master, 0.2, log)
             raw_output += expect_ok(master, log, "the terminal")
 
             os.write(master, b"\x03")
             deadline = time.monotonic() + EXIT_TIMEOUT
             while process.poll() is None and time.monotonic() < deadline:
-                raw_output += read_some(master, 0.2)
-            log.write(raw_output)
-            log.flush()
+                raw_output += read_some(master, 0.2, log)
             if process.poll() is None:
                 fail(f"Ctrl-C (0x03) did not end `{shlex.join(command)}` within "
                      f"{EXIT_TIMEOUT} s; the terminal showed:\n{raw_output.decode(errors='replace')}")
