@@ -19,6 +19,8 @@ test_packages=(
   # The packaging checks: the .deb (lintian, and adduser for its postinst) and the OpenWrt
   # package's shell scripts.
   lintian adduser shellcheck
+  # The quick start on a fresh Debian root (scripts/check-quickstart.sh).
+  debootstrap python3
 )
 
 packages=("${build_packages[@]}")

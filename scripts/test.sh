@@ -13,6 +13,8 @@ bench/run.sh --smoke --binary build/wizfi250d
 # clang, ASan + UBSan, build-asan/: the whole suite again, then the libFuzzer targets.
 scripts/check-sanitizers.sh "$@"
 scripts/check-fuzz.sh 10
+# The README's quick start on a fresh Debian 12 root made by debootstrap (a chroot: root only).
+if [ "$(id -u)" -eq 0 ]; then scripts/check-quickstart.sh; else echo "skip scripts/check-quickstart.sh: debootstrap and chroot need root"; fi
 # Packaging: the OpenWrt UCI conversion, then the .deb made from build/ (nothing compiled
 # again), lintian, installed, reinstalled, removed and purged on this machine.
 scripts/check-openwrt-uci.sh
