@@ -12,8 +12,8 @@
 #
 # The root comes from the host's Debian archive (the `deb ... SUITE main` entry of
 # /etc/apt/sources.list or sources.list.d/) and is kept, never modified, in
-# /var/cache/wizfi250d-quickstart/roots/SUITE-DATE (made again each day, the day's packages);
-# each run works on an overlay over it that is thrown away. Packages apt downloads in the chroot
+# /var/cache/wizfi250d-quickstart/roots/SUITE-DATE (made again after a week); each run works on
+# an overlay over it that is thrown away. Packages apt downloads in the chroot
 # are kept in /var/cache/wizfi250d-quickstart/apt-archives. All mounts live in a private mount
 # namespace and every process in a private PID namespace, so both end with the script. The
 # output of the last run is in /var/cache/wizfi250d-quickstart/last-run.log.
@@ -92,11 +92,24 @@ mapfile -t quick_start < <(python3 "$helper" readme "$work/README.md")
 clone_dir=${quick_start[0]} terminal_command=${quick_start[1]} pty_command=${quick_start[2]}
 git bundle create -q "$work/wizfi250d.bundle" HEAD
 
-# The pristine root: made once a day, under a lock so that parallel runs make it once.
-pristine=$QUICKSTART_CACHE/roots/$suite-$(date -u +%Y%m%d)
+# The pristine root: the newest one of the suite made in the last week, or a new one (under a
+# lock, so that parallel runs make it once). An older root's package lists are stale after a
+# point release; the quick start's own `apt-get update` fallback then has to do its job.
 exec 9>"$QUICKSTART_CACHE/lock"
 flock 9
-if [ ! -d "$pristine" ]; then
+today=$(date -u +%Y%m%d)
+pristine=
+for root in "$QUICKSTART_CACHE/roots/$suite"-*; do
+  day=${root##*-}
+  [[ $day =~ ^[0-9]{8}$ ]] || continue
+  if [ "$day" -ge "$(date -u -d '6 days ago' +%Y%m%d)" ]; then
+    pristine=$root  # the glob is sorted: the last one is the newest
+  elif [ "$day" -lt "$(date -u -d '8 days ago' +%Y%m%d)" ]; then
+    rm -rf --one-file-system "$root"  # no run can be using it any more
+  fi
+done
+if [ -z "$pristine" ]; then
+  pristine=$QUICKSTART_CACHE/roots/$suite-$today
   sources=$(python3 "$helper" sources "$suite")
   mirror=$(awk 'NR == 1 { print $2 }' <<<"$sources")
   echo "== debootstrap --variant=minbase --include=git $suite from $mirror"
@@ -110,16 +123,12 @@ if [ ! -d "$pristine" ]; then
   printf '%s\n' "$sources" >"$pristine.new/etc/apt/sources.list"
   # How the host reaches the archive (a proxy, a snapshot's old Release files), if it says so.
   apt-config dump | grep -E '^Acquire::(Check-Valid-Until|Check-Date|https?::Proxy) ' \
-    >"$pristine.new/etc/apt/apt.conf.d/00host-archive" || rm "$pristine.new/etc/apt/apt.conf.d/00host-archive"
+    >"$pristine.new/etc/apt/apt.conf.d/00host-archive" ||
+    rm "$pristine.new/etc/apt/apt.conf.d/00host-archive"
   mv "$pristine.new" "$pristine"
   echo "   ${SECONDS} s"
-  # Roots of earlier days go (not yesterday's: a run that started then may still use it).
-  for old in "$QUICKSTART_CACHE/roots/$suite"-*; do
-    day=${old##*-}
-    if [[ $day =~ ^[0-9]{8}$ ]] && [ "$day" -lt "$(date -u -d '1 day ago' +%Y%m%d)" ]; then
-      rm -rf --one-file-system "$old"
-    fi
-  done
+else
+  echo "== the pristine root: $pristine"
 fi
 flock -u 9
 
