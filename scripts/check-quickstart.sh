@@ -29,10 +29,16 @@ if [ "${1:-}" = --inside ]; then
   shift
   pristine=$1 work=$2 clone_dir=$3 commit=$4 log=$5 terminal_command=$6 pty_command=$7
   root=$work/root
-  trap 'umount -R "$root" 2>/dev/null || true' EXIT
-  mkdir -p "$work/upper" "$work/overlay-work" "$root"
+  trap 'umount -R "$root" "$work/changes" 2>/dev/null || true' EXIT
+  mkdir -p "$work/changes" "$root"
+  if [ "$(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo)" -gt $((8 * 1024 * 1024)) ]; then
+    # The run writes about 1.5 GB (packages, build/): in memory when there is plenty, where
+    # apt's unpacking is faster and nothing is left to delete.
+    mount -t tmpfs -o mode=0700 tmpfs "$work/changes"
+  fi
+  mkdir -p "$work/changes/upper" "$work/changes/work"
   if ! mount -t overlay overlay \
-      -o "lowerdir=$pristine,upperdir=$work/upper,workdir=$work/overlay-work" "$root"; then
+      -o "lowerdir=$pristine,upperdir=$work/changes/upper,workdir=$work/changes/work" "$root"; then
     echo "overlayfs not available here: copying the root instead"
     cp -a "$pristine/." "$root/"
   fi
