@@ -32,7 +32,7 @@ if [ "${1:-}" = --inside ]; then
   trap 'umount -R "$root" "$work/changes" 2>/dev/null || true' EXIT
   mkdir -p "$work/changes" "$root"
   if [ "$(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo)" -gt $((8 * 1024 * 1024)) ]; then
-    # The run writes about 1.5 GB (packages, build/): in memory when there is plenty, where
+    # The run writes about 1 GB (packages, build/): in memory when there is plenty, where
     # apt's unpacking is faster and nothing is left to delete.
     mount -t tmpfs -o mode=0700 tmpfs "$work/changes"
   fi
