@@ -37,7 +37,8 @@ void harden(HttpResponse& response, bool cacheable = false) {
                  "frame-ancestors 'none'; base-uri 'none'");
     response.set("X-Frame-Options", "DENY");
     response.set("X-Content-Type-Options", "nosniff");
-    response.set("Referrer-Policy", "no-referrer");
+    // same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on forms.
+    response.set("Referrer-Policy", "same-origin");
     response.set(http::field::server, "wizfi250d");
 }
 
@@ -83,6 +84,12 @@ std::string tidy(std::string_view reply) {
     while (!out.empty() && out.back() == '\n')
         out.pop_back();
     return out;
+}
+
+// What random_token() makes: 32 lower-case hex digits.
+bool is_token(std::string_view text) {
+    return text.size() == 32 &&
+           text.find_first_not_of("0123456789abcdef") == std::string_view::npos;
 }
 
 bool failed_reply(std::string_view reply) {
@@ -233,7 +240,10 @@ void WebConsole::login(Context& context) {
     const auto cookies = context.request[http::field::cookie];
     const std::string_view cookie_text(cookies.data(), cookies.size());
     if (context.request.method() != http::verb::post) {
-        const std::string token = random_token();
+        // A browser may load the page twice (a redirect, a reload in another tab): the token it
+        // already holds stays, so that every copy of the form matches the cookie.
+        const std::string held = cookie_value(cookie_text, login_cookie);
+        const std::string token = is_token(held) ? held : random_token();
         auto reply =
             html_reply(http::status::ok, html::page("Log in", "", web::login_body(token, {})));
         reply.response.set(http::field::set_cookie, cookie_header(login_cookie, token, "/login"));
