@@ -112,6 +112,7 @@ void Module::reload(const DaemonSettings& next) {
     tls_.set_options(next.tls);
     settings_.air_command = next.air_command;
     settings_.web = next.web;  // from the next AT+FWEBS=1 or link-up on
+    if (!settings_.web.enabled) stop_web_server();
     settings_.flush_when_idle = next.flush_when_idle;
     settings_.data_stall_limit = next.data_stall_limit;
     settings_.reboot_delay = next.reboot_delay;

@@ -148,6 +148,15 @@ void WebConsole::handle(const HttpRequest& request, const Ipv4& client, Respond 
         return;
     }
     context.query = std::move(*query);
+    // DNS rebinding: a page elsewhere whose name resolves to the module's address would be
+    // "same origin" with these pages. The module has no name, so only an address is accepted.
+    const auto host = request[http::field::host];
+    const std::string_view host_text(host.data(), host.size());
+    if (!parse_ipv4(host_text.substr(0, host_text.rfind(':')))) {
+        context.respond(text_reply(http::status::misdirected_request,
+                                   "Open the pages by the module's IP address"));
+        return;
+    }
     if (request.method() == http::verb::post) {
         auto form = parse_form(request.body());
         if (!form) {
@@ -157,8 +166,7 @@ void WebConsole::handle(const HttpRequest& request, const Ipv4& client, Respond 
         context.form = std::move(*form);
         // A browser names where a form came from; another site's form is refused outright.
         const auto origin = request[http::field::origin];
-        const auto host = request[http::field::host];
-        if (!origin.empty() && origin != "http://" + std::string(host.data(), host.size())) {
+        if (!origin.empty() && origin != "http://" + std::string(host_text)) {
             context.respond(text_reply(http::status::forbidden, "Cross-origin form refused"));
             return;
         }

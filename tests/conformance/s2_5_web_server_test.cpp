@@ -286,12 +286,26 @@ TEST_F(WebServerTest, OpenSocketsShowWithPeersAndByteCounts) {
 
 TEST_F(WebServerTest, UnknownPathsAndMethods) {
     start();
-    EXPECT_EQ(raw("GET /nothing-here HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").status,
-              303);  // before the login everything leads to /login
-    EXPECT_EQ(raw("PUT / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n").status, 405);
-    EXPECT_EQ(raw("GET /style.css HTTP/1.1\r\nHost: x\r\n\r\n").status, 200);
-    EXPECT_EQ(raw("GET /%zz HTTP/1.1\r\nHost: x\r\n\r\n").status, 303);
-    EXPECT_EQ(raw("GET /?a=%zz HTTP/1.1\r\nHost: x\r\n\r\n").status, 400);
+    EXPECT_EQ(
+        raw("GET /nothing-here HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").status,
+        303);  // before the login everything leads to /login
+    EXPECT_EQ(raw("PUT / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n").status, 405);
+    EXPECT_EQ(raw("GET /style.css HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").status, 200);
+    EXPECT_EQ(raw("GET /%zz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").status, 303);
+    EXPECT_EQ(raw("GET /?a=%zz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").status, 400);
+}
+
+TEST_F(WebServerTest, HostNamesAreRefusedAgainstDnsRebinding) {
+    start();
+    EXPECT_EQ(raw("GET /login HTTP/1.1\r\nHost: evil.example\r\n\r\n").status, 421);
+    EXPECT_EQ(
+        raw("GET /login HTTP/1.1\r\nHost: evil.example:" + std::to_string(port()) + "\r\n\r\n")
+            .status,
+        421);
+    EXPECT_EQ(raw("GET /login HTTP/1.0\r\n\r\n").status, 421);
+    EXPECT_EQ(
+        raw("GET /login HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port()) + "\r\n\r\n").status,
+        200);
 }
 
 // ---- bounds -----------------------------------------------------------------------------------
@@ -305,12 +319,12 @@ TEST_F(WebServerTest, MalformedRequestIsBadRequest) {
 TEST_F(WebServerTest, OversizedHeaderIs431) {
     start();
     const std::string big(10000, 'a');
-    EXPECT_EQ(raw("GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + big + "\r\n\r\n").status, 431);
+    EXPECT_EQ(raw("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + big + "\r\n\r\n").status, 431);
 }
 
 TEST_F(WebServerTest, TooManyHeaderFieldsIs431) {
     start();
-    std::string request = "GET / HTTP/1.1\r\nHost: x\r\n";
+    std::string request = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n";
     for (int i = 0; i < 60; ++i)
         request += "X-" + std::to_string(i) + ": 1\r\n";
     EXPECT_EQ(raw(request + "\r\n").status, 431);
@@ -318,7 +332,9 @@ TEST_F(WebServerTest, TooManyHeaderFieldsIs431) {
 
 TEST_F(WebServerTest, OversizedBodyIs413) {
     start();
-    EXPECT_EQ(raw("POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n").status, 413);
+    EXPECT_EQ(
+        raw("POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000\r\n\r\n").status,
+        413);
 }
 
 TEST_F(WebServerTest, SlowClientIsDisconnectedAfterTheIdleTime) {
@@ -329,7 +345,7 @@ TEST_F(WebServerTest, SlowClientIsDisconnectedAfterTheIdleTime) {
     ASSERT_TRUE(slow.send("GET / HTTP/1.1\r\nHo"));
     ASSERT_TRUE(slow.expect_closed(Millis{10000}));
     // The server still serves others.
-    EXPECT_EQ(raw("GET /login HTTP/1.1\r\nHost: x\r\n\r\n").status, 200);
+    EXPECT_EQ(raw("GET /login HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").status, 200);
 }
 
 TEST_F(WebServerTest, ConnectionsBeyondTheLimitWait) {
@@ -338,15 +354,15 @@ TEST_F(WebServerTest, ConnectionsBeyondTheLimitWait) {
     TcpConnection second;
     ASSERT_TRUE(first.connect(port()));
     ASSERT_TRUE(second.connect(port()));
-    ASSERT_TRUE(first.send("GET /login HTTP/1.1\r\nHost: x\r\n\r\n"));
+    ASSERT_TRUE(first.send("GET /login HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
     HttpResult result;
     ASSERT_TRUE(read_response(first, result));  // both are being served
-    ASSERT_TRUE(second.send("GET /login HTTP/1.1\r\nHost: x\r\n\r\n"));
+    ASSERT_TRUE(second.send("GET /login HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
     ASSERT_TRUE(read_response(second, result));
     // A third one waits in the kernel's queue: no answer while the two stay open.
     TcpConnection third;
     ASSERT_TRUE(third.connect(port()));
-    ASSERT_TRUE(third.send("GET /login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+    ASSERT_TRUE(third.send("GET /login HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"));
     ASSERT_TRUE(third.expect_nothing(Millis{500}));
     first.close();
     ASSERT_TRUE(read_response(third, result, Millis{10000}));
@@ -357,7 +373,7 @@ TEST_F(WebServerTest, ClientsOutsideTheAllowListAreRefused) {
     start("web_server_allow = 10.0.0.0/8\n");
     TcpConnection connection;
     ASSERT_TRUE(connection.connect(port()));
-    ASSERT_TRUE(connection.send("GET /login HTTP/1.1\r\nHost: x\r\n\r\n"));
+    ASSERT_TRUE(connection.send("GET /login HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
     ASSERT_TRUE(connection.expect_closed());
     EXPECT_NE(d().log_text().find("refused by web_server_allow"), std::string::npos);
 }

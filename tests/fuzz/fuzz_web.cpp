@@ -54,8 +54,7 @@ struct Console {
         return reply;
     }
 
-    HttpRequest request(http::verb verb, std::string target, std::string body,
-                        std::string cookie) {
+    HttpRequest request(http::verb verb, std::string target, std::string body, std::string cookie) {
         HttpRequest r{verb, target, 11};
         r.set(http::field::host, "127.0.0.1");
         if (!cookie.empty()) r.set(http::field::cookie, cookie);
@@ -76,7 +75,8 @@ struct Console {
         if (!done) return;
         const std::string cookie(done->response[http::field::set_cookie]);
         session = cookie.substr(cookie.find('=') + 1, 32);
-        auto status = handle(request(http::verb::get, "/system", {}, "wizfi250d_session=" + session));
+        auto status =
+            handle(request(http::verb::get, "/system", {}, "wizfi250d_session=" + session));
         if (!status) return;
         const std::string& body = status->response.body();
         const auto at = body.find("name=\"_token\" value=\"");
