@@ -148,13 +148,6 @@ private:
     bool closed_ = false;
 };
 
-bool allowed(const WebServerPolicy& policy, const Ipv4& client) {
-    if (policy.allowed.empty()) return true;
-    for (const auto& network : policy.allowed)
-        if (network.contains(client)) return true;
-    return false;
-}
-
 class BeastHttpServer final : public HttpServer {
 public:
     BeastHttpServer(boost::asio::io_context& io, const WebServerPolicy& policy, HttpLimits limits,
@@ -219,7 +212,7 @@ private:
         if (ec) return;
         const Ipv4 client =
             Ipv4::from_uint(remote.address().is_v4() ? remote.address().to_v4().to_uint() : 0);
-        if (!allowed(policy_, client)) {
+        if (!allowed_by(policy_.allowed, client)) {
             spdlog::warn("web server: client {} refused by web_server_allow", client.to_string());
             return;  // the socket closes here
         }
