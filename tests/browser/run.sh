@@ -12,14 +12,13 @@ set -euo pipefail
 binary=$(realpath "$1")
 cd "$(dirname "$0")"
 chromium=${WIZFI250D_CHROMIUM:-/usr/bin/chromium}
-if [ ! -x "$chromium" ]; then
-  echo "skip: $chromium is missing (scripts/install-deps.sh --test installs chromium)"
+# A skip in the form scripts/ctest-skips.sh reads (GoogleTest's), then ctest's skip code.
+skip() {
+  printf 'browser.web_config: Skipped\n%s\n[  SKIPPED ] browser.web_config\n' "$1"
   exit 77
-fi
-if ! command -v node >/dev/null; then
-  echo "skip: node is missing (scripts/install-deps.sh --test installs nodejs)"
-  exit 77
-fi
+}
+[ -x "$chromium" ] || skip "$chromium is missing (scripts/install-deps.sh --test installs chromium)"
+command -v node >/dev/null || skip "node is missing (scripts/install-deps.sh --test installs nodejs)"
 if [ ! -f node_modules/playwright-core/package.json ] ||
    [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error
