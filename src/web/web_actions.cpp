@@ -190,14 +190,17 @@ ActionResult web_login(const FormData& form, const Profile& profile, bool) {
 }
 
 ActionResult save_profile(const FormData&, const Profile&, bool) {
-    return planned(ActionPlan{"AT+MPROF=S\r", "Profile saved", false, {}, {}});
+    return planned(ActionPlan{"AT+MPROF=S\r", "Save profile", false, {}, {}});
 }
 
 ActionResult reboot(const FormData&, const Profile&, bool) {
     return planned(ActionPlan{"AT+MRESET\r", "Reboot", true, {}, {}});
 }
 
-ActionResult factory_reset(const FormData&, const Profile&, bool) {
+ActionResult factory_reset(const FormData& form, const Profile&, bool) {
+    // No scripts, so no confirm() dialog: a box to tick instead.
+    if (value(form, "confirm") != "yes")
+        return refused("Tick the box to confirm the factory reset.");
     return planned(ActionPlan{"AT+MFDEF=FR\r", "Factory reset", true, {}, {}});
 }
 

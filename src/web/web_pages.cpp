@@ -333,7 +333,9 @@ std::string system_page(Module& m, const PageInput& input) {
     profile +=
         html::form_start("/system/save", input.token, "inline") + html::form_end("Save profile");
     profile += html::form_start("/system/reboot", input.token, "inline") + html::form_end("Reboot");
-    profile += html::form_start("/system/reset", input.token, "inline") +
+    profile += html::form_start("/system/reset", input.token) +
+               "<label><input type=\"checkbox\" name=\"confirm\" value=\"yes\" required> "
+               "Yes, restore the factory settings</label>" +
                html::form_end("Factory reset", "danger");
 
     std::string session = html::form_start("/logout", input.token) + html::form_end("Log out");

@@ -201,7 +201,7 @@ async function main() {
   // System: save the profile (the A type and the static address survive the reboot).
   await page.click('nav >> text=System');
   await page.click('button:has-text("Save profile")');
-  await page.waitForSelector('text=Profile saved: done');
+  await page.waitForSelector('text=Save profile: done');
   await shoot(page, 'system');
 
   // A new login (AT+MCWUI): the session ends with the old credentials.
@@ -218,7 +218,7 @@ async function main() {
   await page.waitForURL(`${base}/`);
   await page.click('nav >> text=System');
   await page.click('button:has-text("Save profile")');
-  await page.waitForSelector('text=Profile saved: done');
+  await page.waitForSelector('text=Save profile: done');
   await page.click('button:has-text("Reboot")');
   await page.waitForSelector('text=the module reboots');
   await serial.readUntil(banner);

@@ -202,7 +202,8 @@ TEST(WebActions, NetworkSerialServiceAirAndSystem) {
                      .plan);
     EXPECT_EQ(build("/system/save", {}).plan->commands, "AT+MPROF=S\r");
     EXPECT_TRUE(build("/system/reboot", {}).plan->after_response);
-    EXPECT_EQ(build("/system/reset", {}).plan->commands, "AT+MFDEF=FR\r");
+    EXPECT_FALSE(build("/system/reset", {}).plan);  // the box is not ticked
+    EXPECT_EQ(build("/system/reset", {{"confirm", "yes"}}).plan->commands, "AT+MFDEF=FR\r");
     EXPECT_EQ(web::find_action("/nothing"), nullptr);
 }
 
