@@ -20,6 +20,12 @@ $bb ip link set lo up
 $bb mkdir -p "/lib/modules/$kver"
 $bb mount --bind "$modules" "/lib/modules/$kver"
 echo /sbin/modprobe >/proc/sys/kernel/modprobe
+# No udev: the named virtio ports get their /dev/virtio-ports links here.
+$bb mkdir -p /dev/virtio-ports
+for port in /sys/class/virtio-ports/*; do
+  [ -f "$port/name" ] && [ -s "$port/name" ] || continue
+  $bb ln -sf "../${port##*/}" "/dev/virtio-ports/$($bb cat "$port/name")"
+done
 while read -r tag path; do
   $bb mkdir -p "$path"
   $bb mount -t 9p -o trans=virtio,version=9p2000.L,cache=none,msize=262144 "$tag" "$path" ||

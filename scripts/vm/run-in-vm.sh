@@ -7,7 +7,7 @@
 # run unchanged and nothing written in the VM reaches the host (except --share directories).
 #
 # Usage:
-#   scripts/vm/run-in-vm.sh [--radios N] [--uarts M] [--uart-pair] [--timeout SECONDS]
+#   scripts/vm/run-in-vm.sh [--radios N] [--uarts M] [--guest-uarts K] [--timeout SECONDS]
 #                           [--share DIR]... [--env NAME=VALUE]... [--memory MB]
 #                           -- PROGRAM [ARGS...]
 #
@@ -15,9 +15,10 @@
 #   --uarts M      M extra 16550 UARTs (/dev/ttyS1..ttySM), each with its host end a unix socket
 #                  (qemu listens; connect any time). The paths are printed on stderr and written
 #                  one a line to the file named by --uart-list FILE.
-#   --uart-pair    two more 16550 UARTs wired to each other by qemu, like a null-modem cable; the
-#                  program sees their device names in WIZFI250D_VM_UART_PAIR ("/dev/ttySa
-#                  /dev/ttySb"). Both ends are then driven by the guest's 8250 driver.
+#   --guest-uarts K  K more 16550 UARTs whose far ends are in the VM: qemu wires each UART's line
+#                  to a virtio-serial port, /dev/ttySn <-> /dev/virtio-ports/ttySn, so a program in
+#                  the VM plays the device at the other end of the cable at virtio speed while the
+#                  8250 driver (real termios, RTS/CTS throttling) drives the UART.
 #   --timeout S    kill the VM after S seconds (default 300); the status is then 124.
 #   --share DIR    DIR is mounted read-write in the VM at the same path (for results).
 #   --env N=V      set N=V for the program. GTEST_*, WIZFI250D_*, LANG, LC_* and TZ pass through.
@@ -40,13 +41,13 @@ readonly skip_status=77 timeout_status=124 vm_failed_status=125
 die_skip() { echo "run-in-vm: cannot run the VM: $*" >&2; exit "$skip_status"; }
 die_usage() { echo "run-in-vm: $*" >&2; exit 2; }
 
-radios=0 uarts=0 uart_pair=0 timeout_seconds=300 memory_mb=1024 uart_list=""
+radios=0 uarts=0 guest_uarts=0 timeout_seconds=300 memory_mb=1024 uart_list=""
 shares=() envs=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --radios) radios=$2; shift 2 ;;
     --uarts) uarts=$2; shift 2 ;;
-    --uart-pair) uart_pair=1; shift ;;
+    --guest-uarts) guest_uarts=$2; shift 2 ;;
     --uart-list) uart_list=$2; shift 2 ;;
     --timeout) timeout_seconds=$2; shift 2 ;;
     --memory) memory_mb=$2; shift 2 ;;
@@ -57,10 +58,11 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ $# -gt 0 ] || die_usage "no program given"
-[[ "$radios" =~ ^[0-9]+$ && "$uarts" =~ ^[0-9]+$ && "$timeout_seconds" =~ ^[0-9]+$ ]] ||
-  die_usage "--radios, --uarts and --timeout take numbers"
+for number in "$radios" "$uarts" "$guest_uarts" "$timeout_seconds" "$memory_mb"; do
+  [[ "$number" =~ ^[0-9]+$ ]] || die_usage "--radios, --uarts, --guest-uarts, --timeout and --memory take numbers"
+done
 # ttyS0 is the kernel's console; the PC has four ISA serial ports.
-[ $((uarts + 2 * uart_pair)) -le 3 ] || die_usage "at most 3 extra UARTs (ttyS1..ttyS3)"
+[ $((uarts + guest_uarts)) -le 3 ] || die_usage "at most 3 extra UARTs (ttyS1..ttyS3)"
 
 here=$(dirname "$(realpath "$0")")
 command -v qemu-system-x86_64 >/dev/null || die_skip "qemu-system-x86_64 is missing (package qemu-system-x86)"
@@ -192,7 +194,6 @@ trap 'exit 143' TERM HUP
   printf '\n'
 } >"$run/command"
 
-serial_devices=()
 uart_args=()
 for ((k = 1; k <= uarts; k++)); do
   uart_args+=(-chardev "socket,id=uart$k,path=$run/ttyS$k.sock,server=on,wait=off"
@@ -200,17 +201,13 @@ for ((k = 1; k <= uarts; k++)); do
   echo "run-in-vm: /dev/ttyS$k <-> unix socket $run/ttyS$k.sock" >&2
   [ -z "$uart_list" ] || echo "$run/ttyS$k.sock" >>"$uart_list"
 done
-if [ "$uart_pair" = 1 ]; then
-  # A listening socket and a client of it inside the same qemu: the two UARTs talk to each other.
-  a=$((uarts + 1)) b=$((uarts + 2))
-  uart_args+=(-chardev "socket,id=pair_a,path=$run/pair.sock,server=on,wait=off"
-    -device "isa-serial,chardev=pair_a"
-    -chardev "socket,id=pair_b,path=$run/pair.sock"
-    -device "isa-serial,chardev=pair_b")
-  printf 'export WIZFI250D_VM_UART_PAIR=%q\n' "/dev/ttyS$a /dev/ttyS$b" >>"$run/command.env"
-fi
-[ ! -f "$run/command.env" ] || { cat "$run/command.env" "$run/command" >"$run/command.new" && mv "$run/command.new" "$run/command"; }
-
+virtio_ports=()
+for ((k = uarts + 1; k <= uarts + guest_uarts; k++)); do
+  # The virtio port's chardev listens, the UART's connects to it: qemu joins the two.
+  virtio_ports+=(-chardev "socket,id=port$k,path=$run/ttyS$k.sock,server=on,wait=off"
+    -device "virtserialport,chardev=port$k,name=ttyS$k")
+  uart_args+=(-chardev "socket,id=uart$k,path=$run/ttyS$k.sock" -device "isa-serial,chardev=uart$k")
+done
 share_args=()
 : >"$run/shares"
 for ((i = 0; i < ${#shares[@]}; i++)); do
@@ -234,15 +231,15 @@ timeout --kill-after=5 "$timeout_seconds" qemu-system-x86_64 \
   -accel tcg -cpu max -m "$memory_mb" -smp 1 -nodefaults -no-user-config -display none \
   -no-reboot -nic none \
   -serial "file:$run/console.log" \
-  "${uart_args[@]}" \
-  -device virtio-serial-pci \
+  -device virtio-serial-pci "${virtio_ports[@]}" \
   -chardev "file,id=out,path=$run/stdout.fifo" -device virtconsole,chardev=out \
   -chardev "file,id=err,path=$run/stderr.fifo" -device virtconsole,chardev=err \
+  "${uart_args[@]}" \
   -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
   -virtfs "local,path=$run,mount_tag=vmrun,security_model=none" \
   "${share_args[@]}" \
   -kernel "$kernel_dir/vmlinux" -initrd "$initramfs" \
-  -append "console=ttyS0 quiet loglevel=4 panic=-1 mitigations=off 8250.nr_uarts=$((1 + uarts + 2 * uart_pair))" \
+  -append "console=ttyS0 quiet loglevel=4 panic=-1 mitigations=off 8250.nr_uarts=$((1 + uarts + guest_uarts))" \
   </dev/null >"$run/qemu.log" 2>&1 &
 qemu_pid=$!
 qemu_status=0
