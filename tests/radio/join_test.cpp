@@ -20,7 +20,10 @@ TEST_P(RadioJoin, JoinsWithItsLeaseAndLeaves) {
     ASSERT_NO_FATAL_FAILURE(start_module());
     ASSERT_NO_FATAL_FAILURE(configure_station("RadioJoin", security));
     std::string ip;
-    ASSERT_NO_FATAL_FAILURE(join_expecting_success("RadioJoin", ip));
+    // WPA1 under the VM's emulated CPU: now and then the first 4-way handshake times out on the
+    // AP's side (reason 15) and the module's second try joins; WPA2 does not show it.
+    const bool wpa1 = security.wsec == "WPA" || security.wsec == "WPAAES";
+    ASSERT_NO_FATAL_FAILURE(join_expecting_success("RadioJoin", ip, 40s, wpa1 ? 1 : 0));
     const std::string mac_lower = "02:00:00:00:02:00";
     EXPECT_NE(hostapd_cli(kAp1, {"all_sta"}).find(mac_lower), std::string::npos);
     EXPECT_NE(in_ns(kModule.ns, {"ip", "-4", "addr", "show", "dev", kModule.interface})
@@ -28,7 +31,11 @@ TEST_P(RadioJoin, JoinsWithItsLeaseAndLeaves) {
               std::string::npos);
     EXPECT_TRUE(daemon_->transact("AT+WLEAVE", "\r\n[Link-Down Event]\r\n[OK]\r\n"));
     EXPECT_TRUE(itest::eventually(
-        [&] { return hostapd_cli(kAp1, {"all_sta"}).find(mac_lower) == std::string::npos; }, 5s));
+        [&] {
+            return itest::read_file(d_ + "/hostapd-wlan0.log")
+                       .find("AP-STA-DISCONNECTED " + mac_lower) != std::string::npos;
+        },
+        5s));
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryWsecType, RadioJoin,
@@ -44,7 +51,9 @@ INSTANTIATE_TEST_SUITE_P(EveryWsecType, RadioJoin,
 using RadioJoinCases = RadioTest;
 
 TEST_F(RadioJoinCases, AWrongKeyFailsThreeTries) {
-    start_ap(kAp1, "RadioJoin", 6, ap_security("WPA2AES").hostapd);
+    // One EAPOL-Key try: hostapd gives up on the wrong key in about 2 s instead of 4.
+    start_ap(kAp1, "RadioJoin", 6,
+             ap_security("WPA2AES").hostapd + "wpa_pairwise_update_count=1\n");
     ASSERT_NO_FATAL_FAILURE(start_module());
     ASSERT_TRUE(daemon_->transact("AT+WSET=0,RadioJoin", "[OK]\r\n"));
     ASSERT_TRUE(daemon_->transact("AT+WSEC=0,WPA2AES,not-the-passphrase", "[OK]\r\n"));

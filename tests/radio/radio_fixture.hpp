@@ -100,9 +100,11 @@ protected:
 
     // AT+WSET / AT+WSEC for a station network.
     void configure_station(const std::string& ssid, const ApSecurity& security);
-    // AT+WJOIN: the whole output; `ip` gets the module's lease.
+    // AT+WJOIN: the whole output; `ip` gets the module's lease. `failed_tries_allowed`: tries
+    // that may fail (each with its two lines, spec §2.2) before the one that joins.
     void join_expecting_success(const std::string& ssid, std::string& ip,
-                                std::chrono::milliseconds timeout = 40s);
+                                std::chrono::milliseconds timeout = 40s,
+                                int failed_tries_allowed = 0);
     static std::string joined_output(const std::string& ssid, const std::string& ip);
 
     itest::TempDir dir_;

@@ -27,10 +27,13 @@ protected:
                               " scan_freq=2437\n}\n");
         logs_.push_back("peer-wpas.log");
         ASSERT_TRUE(peer_.start({"ip", "netns", "exec", kPeer.ns, "wpa_supplicant", "-Dnl80211",
-                                 "-i", kPeer.interface, "-c", d_ + "/peer.conf", "-t", "-d"},
+                                 "-i", kPeer.interface, "-c", d_ + "/peer.conf", "-t"},
                                 d_ + "/peer-wpas.log"));
         ASSERT_TRUE(itest::eventually(
-            [&] { return peer_cli({"status"}).find("wpa_state=COMPLETED") != std::string::npos; },
+            [&] {
+                return itest::read_file(d_ + "/peer-wpas.log").find("CTRL-EVENT-CONNECTED") !=
+                       std::string::npos;
+            },
             20s))
             << peer_cli({"status"});
     }
@@ -53,6 +56,14 @@ TEST_F(RadioSoftAp, AStationJoinsGetsALeaseAndTalksToATsnSocket) {
                                   "\r\n[Link-Up Event]\r\n  IP Addr    : " + kApIp +
                                       "\r\n  Gateway    : " + kApIp + "\r\n[OK]\r\n",
                                   30s));
+    // The AP line of AT+WSTAT: the radio's MAC and TX power, RSSI 0.
+    const auto info = in_ns(kModule.ns, {"iw", "dev", kModule.interface, "info"}).output;
+    const auto tx_at = info.find("txpower ");
+    ASSERT_NE(tx_at, std::string::npos) << info;
+    const std::string tx = std::to_string(static_cast<int>(std::stod(info.substr(tx_at + 8))));
+    EXPECT_TRUE(daemon_->transact(
+        "AT+WSTAT", "IF/SSID/IP-Addr/Gateway/MAC/TxPower(dBm)/RSSI(-dBm)\r\nAP/" + kApSsid + "/" +
+                        kApIp + "/" + kApIp + "/" + kModule.mac + "/" + tx + "/0\r\n[OK]\r\n"));
     ASSERT_NO_FATAL_FAILURE(start_peer_station());
 
     // The module's DHCP server gives AP-IP+1 for a day.
@@ -96,6 +107,14 @@ TEST_F(RadioSoftAp, AStationJoinsGetsALeaseAndTalksToATsnSocket) {
         10s));
     EXPECT_NE(itest::read_file(d_ + "/peer-wpas.log").find("CTRL-EVENT-DISCONNECTED"),
               std::string::npos);
+    // hostapd and dnsmasq went with the AP: only the daemon is left in its namespace.
+    EXPECT_TRUE(itest::eventually(
+        [&] {
+            const auto pids = itest::run({"ip", "netns", "pids", kModule.ns}).output;
+            return pids == std::to_string(daemon_->pid()) + "\n";
+        },
+        5s))
+        << itest::run({"ip", "netns", "pids", kModule.ns}).output;
 }
 
 }  // namespace
