@@ -15,6 +15,8 @@ test_packages=(
   wpasupplicant hostapd
   dnsmasq-base busybox udhcpc dhcpcd-base isc-dhcp-client
   systemd-container
+  # The radio tests (inside the VM): iw, and the regulatory database AT+WREG's country needs.
+  iw wireless-regdb
   clang libclang-rt-14-dev
   # The packaging checks: the .deb (lintian, and adduser for its postinst) and the OpenWrt
   # package's shell scripts.
