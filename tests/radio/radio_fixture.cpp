@@ -229,7 +229,11 @@ bool NsTcpClient::closed(std::chrono::milliseconds timeout) {
 }
 
 void RadioTest::SetUp() {
-    if (const auto& reason = radios_unavailable(); !reason.empty()) GTEST_SKIP() << reason;
+    if (const auto& reason = radios_unavailable(); !reason.empty()) {
+        // Inside the VM the test command runs (ctest), a missing part is a failure, not a skip.
+        if (std::getenv("WIZFI250D_RADIO_REQUIRED") != nullptr) FAIL() << reason;
+        GTEST_SKIP() << reason;
+    }
     d_ = dir_.path();
     ASSERT_FALSE(d_.empty());
     ::chmod(d_.c_str(), 0755);
