@@ -31,6 +31,10 @@ while read -r tag path; do
   $bb mount -t 9p -o trans=virtio,version=9p2000.L,cache=none,msize=262144 "$tag" "$path" ||
     echo "guest-run: cannot mount $path" >/dev/console
 done </run/vm/shares
+# The emulated 16550s interrupt at 14 received bytes instead of 8: fewer round trips through qemu.
+for k in $guest_uarts; do
+  echo 14 >"/sys/class/tty/ttyS$k/rx_trig_bytes" 2>/dev/null || true
+done
 if [ "$radios" -gt 0 ]; then
   /sbin/modprobe mac80211_hwsim radios="$radios" || echo "guest-run: mac80211_hwsim failed" >/dev/console
 fi
