@@ -1,9 +1,12 @@
 #!/run/busybox sh
 # SPDX-License-Identifier: Apache-2.0
+# shellcheck shell=dash disable=SC2154  # radios, kver, modules, guest_uarts come from the config
 # Second stage of the VM (see run-in-vm.sh), in the host's root under a tmpfs overlay: the rest of
 # a Linux system's mounts, the kernel's modules, the radios, then the program; its status goes to
 # /run/vm/status and the VM powers off.
 bb=/run/busybox
+# Written by run-in-vm.sh.
+# shellcheck source=/dev/null
 . /run/vm/config
 $bb mkdir -p /dev/pts /dev/shm /run/netns
 $bb mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts /dev/pts
@@ -23,7 +26,7 @@ echo /sbin/modprobe >/proc/sys/kernel/modprobe
 # No udev: the named virtio ports get their /dev/virtio-ports links here.
 $bb mkdir -p /dev/virtio-ports
 for port in /sys/class/virtio-ports/*; do
-  [ -f "$port/name" ] && [ -s "$port/name" ] || continue
+  [ -s "$port/name" ] || continue
   $bb ln -sf "../${port##*/}" "/dev/virtio-ports/$($bb cat "$port/name")"
 done
 while read -r tag path; do

@@ -124,7 +124,7 @@ if [ -z "$kernel_dir" ] || [ ! -f "$kernel_dir/ready" ]; then
   fi
   # Offline: the newest kernel already in the cache will do.
   if [ -z "$kernel_dir" ] || [ ! -f "$kernel_dir/ready" ]; then
-    kernel_dir=$(ls -d "$cache"/*/ready 2>/dev/null | sort -V | tail -n1 || true)
+    kernel_dir=$(find "$cache" -mindepth 2 -maxdepth 2 -name ready 2>/dev/null | sort -V | tail -n1)
     [ -n "$kernel_dir" ] || die_skip "Debian's linux-image-amd64 cannot be fetched (apt-get download) and none is cached in $cache"
     kernel_dir=$(dirname "$kernel_dir")
   fi
@@ -169,6 +169,7 @@ exec {cache_lock}>&-
 # --- One run: a directory shared with the guest read-write, the qemu command, the output -----
 run=$(mktemp -d "${TMPDIR:-/tmp}/wizfi250d-vm.XXXXXX")
 qemu_pid="" reader_pids=()
+# shellcheck disable=SC2317  # called by the traps
 cleanup() {
   # timeout(1) forwards the signal to qemu, which sits in its own process group.
   if [ -n "$qemu_pid" ]; then kill -TERM "$qemu_pid" 2>/dev/null && wait "$qemu_pid" 2>/dev/null; fi
