@@ -138,8 +138,8 @@ if [ ! -f "$initramfs" ]; then
   root=$(mktemp -d "$cache/initramfs.XXXXXX")
   mkdir -p "$root"/{bin,dev,proc,sys,lower,rw,newroot,modules}
   cp "$busybox" "$root/bin/busybox"
-  if ! file -L "$busybox" 2>/dev/null | grep -q 'statically linked'; then
-    # A dynamic busybox brings its libraries along.
+  if ldd "$busybox" >/dev/null 2>&1; then
+    # A dynamic busybox brings its libraries along (ldd fails on a static one).
     for lib in $(ldd "$busybox" | grep -o '/[^ ]*'); do
       mkdir -p "$root$(dirname "$lib")"
       cp -L "$lib" "$root$lib"
