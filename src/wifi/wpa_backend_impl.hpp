@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -223,6 +224,7 @@ private:
     std::string country_;                      // AT+WREG; empty until a join or WREG names it
     std::optional<std::string> sent_country_;  // what this control connection was told
     bool scanning_ = false;
+    std::chrono::steady_clock::time_point scan_started_;  // the last SCAN request
     std::optional<WpsDone> wps_done_;
     std::optional<WifiNetwork> wps_credential_;
 

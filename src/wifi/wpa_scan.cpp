@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // AT+WSCAN through wpa_supplicant: SCAN, SCAN_RESULTS and each BSS's elements.
 
-#include <set>
+#include <cstdlib>
+#include <map>
 
 #include "wpa_backend_impl.hpp"
 
@@ -54,6 +55,7 @@ void WpaSupplicantBackend::raw_scan(
         // The module reports what its own scan heard: wpa_supplicant's BSS table (and, without
         // only_new=1, the kernel's 30 s cache) would keep an AP that went away.
         request("BSS_FLUSH 0", [](auto) {});
+        scan_started_ = std::chrono::steady_clock::now();
         request(command, [this, wait, finish](std::optional<std::string> reply) {
             // FAIL-BUSY: a scan is already running; its results will do.
             if (reply && (wpa::is_ok(*reply) || wpa::trim_reply(*reply) == "FAIL-BUSY")) return;
@@ -73,14 +75,19 @@ void WpaSupplicantBackend::scan(const ScanFilter& filter, ScanDone done) {
         }
         // De-duplicated by BSSID, at most 50, filtered before asking for each BSS's elements.
         auto selected = std::make_shared<std::vector<wpa::ScanLine>>();
-        std::set<std::string> seen;
+        std::map<std::string, std::size_t> seen;  // BSSID → index in selected
         for (auto& line : *lines) {
-            if (selected->size() >= max_scan_results) break;
             const auto result = wpa::to_scan_result(line, std::nullopt);
             if (!result || !wpa::matches(*result, filter)) continue;
-            // After the match: a hidden AP is listed twice, without its SSID (beacon) and with
-            // it (the answer to a directed probe).
-            if (!seen.insert(line.bssid).second) continue;
+            // After the match: a hidden AP is listed twice, without its SSID (its beacons) and
+            // with it (the answer to a directed probe); the line that names it is kept.
+            if (const auto it = seen.find(line.bssid); it != seen.end()) {
+                auto& kept = (*selected)[it->second];
+                if (kept.ssid.empty() && !line.ssid.empty()) kept = std::move(line);
+                continue;
+            }
+            if (selected->size() >= max_scan_results) continue;
+            seen.emplace(line.bssid, selected->size());
             selected->push_back(std::move(line));
         }
         describe(selected, 0, std::make_shared<std::vector<ScanResult>>(), done);
@@ -99,12 +106,24 @@ void WpaSupplicantBackend::describe(std::shared_ptr<std::vector<wpa::ScanLine>> 
     request("BSS " + (*lines)[index].bssid,
             [this, lines, index, results, done](std::optional<std::string> reply) {
                 std::optional<std::string> ies;
+                bool heard = true;
                 if (reply) {
-                    if (const auto hex = wpa::find_value(wpa::parse_key_values(*reply), "ie"))
-                        ies = wpa::from_hex(*hex);
+                    const auto values = wpa::parse_key_values(*reply);
+                    if (const auto hex = wpa::find_value(values, "ie")) ies = wpa::from_hex(*hex);
+                    // Only what this scan heard: a BSS the kernel still reports from before it
+                    // (a hidden AP's beacon entry outlives the flush) is older than the scan.
+                    if (const auto age = wpa::find_value(values, "age")) {
+                        const auto elapsed = std::chrono::duration_cast<std::chrono::seconds>(
+                            std::chrono::steady_clock::now() - scan_started_);
+                        heard = std::strtol(age->c_str(), nullptr, 10) <= elapsed.count() + 1;
+                    }
                 }
-                if (auto result = wpa::to_scan_result((*lines)[index], ies))
+                if (!heard) {
+                    spdlog::debug("wpa_supplicant backend: {} was not heard by this scan",
+                                  (*lines)[index].bssid);
+                } else if (auto result = wpa::to_scan_result((*lines)[index], ies)) {
                     results->push_back(std::move(*result));
+                }
                 describe(lines, index + 1, results, done);
             });
 }

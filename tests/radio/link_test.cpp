@@ -133,10 +133,10 @@ TEST_F(RadioLink, DnsAndPingOverTheAir) {
 }
 
 TEST_F(RadioLink, StaticAddressAndAdnsOverTheAir) {
-    start_ap(kAp1, "RadioLink", 6, ap_security("WPA2AES").hostapd);
+    start_ap(kAp1, "RadioLink", 6, ap_security("OPEN").hostapd);
     ASSERT_NO_FATAL_FAILURE(start_dhcp_server());  // DNS only: the module asks for no lease
     ASSERT_NO_FATAL_FAILURE(start_module());
-    ASSERT_NO_FATAL_FAILURE(configure_station("RadioLink", ap_security("WPA2AES")));
+    ASSERT_NO_FATAL_FAILURE(configure_station("RadioLink", ap_security("OPEN")));
     const std::string ip = "203.0.113.50";
     ASSERT_TRUE(daemon_->transact("AT+WNET=0," + ip + ",255.255.255.0," + kGateway, "[OK]\r\n"));
     ASSERT_TRUE(daemon_->transact("AT+WADNS=" + kGateway, "[OK]\r\n"));
@@ -151,6 +151,47 @@ TEST_F(RadioLink, StaticAddressAndAdnsOverTheAir) {
     ASSERT_TRUE(daemon_->send("AT+FPING=1," + kGateway + "\r"));
     ASSERT_TRUE(daemon_->read_until(kFinal, out, 10s));
     EXPECT_NE(out.find("Ping Reply : "), std::string::npos) << itest::escape_bytes(out);
+}
+
+// The ICMP echo requests the AP namespace received (its /proc/PID/net/snmp, through dnsmasq).
+long echo_requests(pid_t pid_in_namespace) {
+    std::istringstream snmp(
+        itest::read_file("/proc/" + std::to_string(pid_in_namespace) + "/net/snmp"));
+    std::string names, values, line;
+    while (std::getline(snmp, line)) {
+        if (line.rfind("Icmp: InMsgs", 0) == 0)
+            names = line;
+        else if (line.rfind("Icmp: ", 0) == 0 && !names.empty() && values.empty())
+            values = line;
+    }
+    std::istringstream n(names), v(values);
+    std::string name, value;
+    while (n >> name && v >> value)
+        if (name == "InEchos") return std::stol(value);
+    return -1;
+}
+
+// Spec §2.2 WCHECK on a real gateway: its pings go over the air; when the gateway does not
+// answer, the module resets ([Link-Down Event], then the banner of the reboot).
+TEST_F(RadioLink, WcheckPingsTheGatewayOverTheAirAndResets) {
+    std::string ip;
+    ASSERT_NO_FATAL_FAILURE(join_open(ip));
+    const long before = echo_requests(dnsmasq_.pid());
+    ASSERT_GE(before, 0);
+    // The gateway stops answering pings (its address and link stay), until the test ends.
+    const std::string ignore_all = "/proc/sys/net/ipv4/icmp_echo_ignore_all";
+    struct AnswersAgain {
+        std::string file;
+        ~AnswersAgain() {
+            itest::run({"ip", "netns", "exec", kAp1.ns, "sh", "-c", "echo 0 > " + file});
+        }
+    } answers_again{ignore_all};
+    const auto ignore = in_ns(kAp1.ns, {"sh", "-c", "echo 1 > " + ignore_all});
+    ASSERT_EQ(ignore.exit_code, 0) << ignore.output;
+    ASSERT_TRUE(daemon_->transact("AT+WCHECK=10,5,1", "[OK]\r\n"));
+    EXPECT_TRUE(daemon_->expect("\r\n[Link-Down Event]\r\n" + kBanner, 40s));
+    EXPECT_GE(echo_requests(dnsmasq_.pid()) - before, 1);
+    EXPECT_TRUE(daemon_->transact("AT+WCHECK=?", "0,0,0,0\r\n[OK]\r\n"));
 }
 
 // Each DHCP client the daemon supports gets its lease over the air (README `dhcp_client`).

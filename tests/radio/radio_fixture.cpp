@@ -384,6 +384,7 @@ std::string RadioTest::module_lease() const {
 }
 
 void RadioTest::configure_station(const std::string& ssid, const ApSecurity& security) {
+    handshake_try_allowed_ = security.wsec.rfind("WPA", 0) == 0;
     ASSERT_TRUE(daemon_->transact("AT+WSET=0," + ssid, "[OK]\r\n"));
     ASSERT_TRUE(daemon_->transact(
         "AT+WSEC=0," + security.wsec + (security.key.empty() ? "" : "," + security.key),
@@ -397,8 +398,7 @@ std::string RadioTest::joined_output(const std::string& ssid, const std::string&
 }
 
 void RadioTest::join_expecting_success(const std::string& ssid, std::string& ip,
-                                       std::chrono::milliseconds timeout,
-                                       int failed_tries_allowed) {
+                                       std::chrono::milliseconds timeout) {
     ASSERT_TRUE(daemon_->send("AT+WJOIN\r"));
     std::string out;
     ASSERT_TRUE(daemon_->read_until(kFinal, out, timeout));
@@ -406,8 +406,10 @@ void RadioTest::join_expecting_success(const std::string& ssid, std::string& ip,
     ASSERT_FALSE(ip.empty()) << "no lease for " << kModule.mac << "\n" << out;
     std::string expected = joined_output(ssid, ip);
     const std::string failed_try = "Joining : " + ssid + "\r\nFailed to join: " + ssid + "\r\n";
-    for (int failed = 1; failed <= failed_tries_allowed && out != expected; ++failed)
+    if (handshake_try_allowed_ && out != expected) {
         expected.insert(std::string("AT+WJOIN\r\n").size(), failed_try);
+        std::printf("note: the first try failed (see the hostapd log for reason 15)\n");
+    }
     EXPECT_TRUE(itest::same_bytes(expected, out));
 }
 

@@ -34,6 +34,7 @@ TEST_P(RadioWps, TheCredentialIsKeptAndJoins) {
     EXPECT_TRUE(daemon_->transact("AT+MRESET",
                                   "[OK]\r\nWizFi250 Version 1.0.5.2 (WIZnet Co.Ltd)\r\n", 20s));
     EXPECT_TRUE(daemon_->transact("AT+WSEC=?", "0,WPA2AES,radio-wps-key\r\n[OK]\r\n"));
+    handshake_try_allowed_ = true;
     std::string ip;
     ASSERT_NO_FATAL_FAILURE(join_expecting_success("RadioWps", ip));
 }

@@ -660,6 +660,24 @@ TEST_F(WpaBackendTest, AHiddenApListedTwiceIsFoundByItsSsid) {
     EXPECT_EQ(count("SCAN ssid 48696464656e4150 only_new=1"), 1u);
 }
 
+TEST_F(WpaBackendTest, ABssOlderThanTheScanIsNotReported) {
+    standin_->scan_lines = {
+        "02:00:00:00:00:00\t2462\t-30\t[ESS]\t",  // a hidden AP's beacon entry, kept too
+        "02:00:00:00:00:00\t2437\t-30\t[WPA2-PSK-CCMP][ESS]\tRadioWpa2",
+        "02:00:00:00:01:00\t2412\t-30\t[ESS]\tGoneAP",
+    };
+    standin_->answers["BSS 02:00:00:00:01:00"] = "bssid=02:00:00:00:01:00\nage=40\n";
+    standin_->answers["BSS 02:00:00:00:00:00"] = "bssid=02:00:00:00:00:00\nage=0\n";
+    start();
+    std::optional<std::optional<std::vector<ScanResult>>> got;
+    backend_->scan(ScanFilter{}, [&](std::optional<std::vector<ScanResult>> r) { got = r; });
+    ASSERT_TRUE(run_until(io_, [&] { return got.has_value(); }));
+    ASSERT_TRUE(*got);
+    ASSERT_EQ((*got)->size(), 1u);
+    EXPECT_EQ((*got)->at(0).ssid, "RadioWpa2");
+    EXPECT_EQ((*got)->at(0).channel, 6u);
+}
+
 TEST_F(WpaBackendTest, NotFoundInOlderResultsIsNotAFailedTry) {
     // SELECT_NETWORK answers from the last scan's results first; the AP comes with its own scan.
     standin_->events_after["SELECT_NETWORK"] = {"CTRL-EVENT-NETWORK-NOT-FOUND"};
