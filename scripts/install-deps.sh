@@ -13,8 +13,13 @@ test_packages=(
   googletest libgtest-dev libgmock-dev
   socat openssl iproute2
   wpasupplicant hostapd
-  dnsmasq-base busybox udhcpc dhcpcd-base isc-dhcp-client
+  dnsmasq-base busybox-static udhcpc dhcpcd-base isc-dhcp-client
   systemd-container
+  # The radio tests (inside the VM): iw, and the regulatory database AT+WREG's country needs.
+  iw wireless-regdb
+  # The VM those tests run in (scripts/vm/run-in-vm.sh): qemu, the initramfs's static busybox,
+  # depmod and modprobe for Debian's kernel, and ping inside it.
+  qemu-system-x86 kmod cpio xz-utils iputils-ping
   clang libclang-rt-14-dev
   # The packaging checks: the .deb (lintian, and adduser for its postinst) and the OpenWrt
   # package's shell scripts.

@@ -16,6 +16,7 @@
 #include "wizfi250d/at/params.hpp"
 #include "wizfi250d/module/module.hpp"
 #include "wizfi250d/profile/profile_text.hpp"
+#include "wizfi250d/serial/serial_link.hpp"
 #include "wizfi250d/serial/uart_settings.hpp"
 
 namespace wizfi250d::commands {
@@ -293,20 +294,38 @@ ResultCode uset(Module& m, std::string_view args) {
     if (*data_bits != 8 && !(*data_bits == 7 && *parity != Parity::none)) {
         return ResultCode::invalid_input;
     }
+    if (*baud == 0) return ResultCode::invalid_input;  // B0 is a hang-up, not a rate
     settings.baud = *baud;
     settings.parity = *parity;
     settings.data_bits = *data_bits;
     settings.stop_bits = *stop_bits;
     settings.rts_cts = hw_flow;
-    m.profile().uart = settings;
-
     // A 6th field "W" saves without the reboot; Q15 fixed: a missing 6th field reboots.
-    if (params.present(5) && iequals(*params[5], "W")) {
-        m.save_profile();
-        return ResultCode::ok;
-    }
-    m.save_and_reboot();
-    return ResultCode::none;
+    const bool save_only = params.present(5) && iequals(*params[5], "W");
+
+    // A rate the UART's driver cannot make (an 8250 whose clock tops out at 115200) is refused
+    // before [OK]: the host switches to the rate it asked for once it reads [OK], and a line at
+    // another rate would be lost to both sides. The error keeps the line as it is.
+    m.serial().try_rate(settings.baud, [&m, settings, save_only](std::uint32_t taken) {
+        if (taken != settings.baud) {
+            spdlog::warn(
+                "AT+USET={}: the UART's driver cannot make {} baud (it keeps {}); the "
+                "settings stay {}",
+                settings.to_string(), settings.baud, taken, m.profile().uart.to_string());
+            m.finish_command(ResultCode::invalid_input);
+            return;
+        }
+        m.profile().uart = settings;
+        if (save_only) {
+            m.save_profile();
+            m.finish_command(ResultCode::ok);
+            return;
+        }
+        m.save_and_reboot();
+        // reboot() counted this running command as stale: finishing it uses that up.
+        m.finish_command(ResultCode::none);
+    });
+    return ResultCode::pending;
 }
 
 ResultCode mspi(Module& m, std::string_view args) {

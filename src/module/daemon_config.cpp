@@ -116,6 +116,13 @@ std::string set_hostapd_driver(std::string_view v, DaemonSettings& s, std::strin
     return {};
 }
 
+std::string set_dhcp_client(std::string_view v, DaemonSettings& s, std::string&) {
+    if (v != "auto" && v != "udhcpc" && v != "dhcpcd" && v != "dhclient")
+        return "expected auto, udhcpc, dhcpcd or dhclient";
+    s.dhcp_client = std::string(v);
+    return {};
+}
+
 // Comma-separated IPv4 networks.
 std::string read_networks(std::string_view v, std::vector<Ipv4Network>& networks) {
     networks.clear();
@@ -193,6 +200,7 @@ const std::vector<ConfigKey>& config_keys() {
         {"wpa_eap_method", set_eap_method},
         {"wpa_eap_identity", text(&DaemonSettings::wpa_eap_identity)},
         {"hostapd_driver", set_hostapd_driver},
+        {"dhcp_client", set_dhcp_client},
         {"log_level", set_log_level},
         {"firmware_version", text(&DaemonSettings::firmware_version)},
         {"hardware_version", text(&DaemonSettings::hardware_version)},

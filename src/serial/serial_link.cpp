@@ -22,6 +22,7 @@ SerialLink::SerialLink(boost::asio::io_context& io, SerialSpec spec)
       spec_(std::move(spec)),
       retry_timer_(io),
       hold_timer_(io),
+      idle_timer_(io),
       read_buffer_(read_buffer_size) {}
 
 // The timers cancel their waits as they go; the handlers find alive_ gone.
@@ -242,6 +243,30 @@ void SerialLink::notify_drained() {
         waiter();
         if (alive.expired()) return;
     }
+}
+
+void SerialLink::try_rate(std::uint32_t baud, std::function<void(std::uint32_t taken)> done) {
+    const auto give_up = std::chrono::steady_clock::now() + idle_wait_limit;
+    boost::asio::post(io_, [this, alive = std::weak_ptr<bool>(alive_), baud, done, give_up] {
+        if (alive.expired()) return;
+        try_rate_when_idle(baud, done, give_up);
+    });
+}
+
+void SerialLink::try_rate_when_idle(std::uint32_t baud, std::function<void(std::uint32_t)> done,
+                                    std::chrono::steady_clock::time_point give_up) {
+    const bool idle = !port_ || (queued_bytes_ == 0 && !writing_ && port_->output_drained());
+    if (!idle && std::chrono::steady_clock::now() < give_up) {
+        idle_timer_.expires_after(idle_poll_interval);
+        idle_timer_.async_wait([this, alive = std::weak_ptr<bool>(alive_), baud, done,
+                                give_up](const boost::system::error_code& ec) {
+            if (alive.expired() || ec) return;
+            try_rate_when_idle(baud, done, give_up);
+        });
+        return;
+    }
+    // A device that is not open cannot be asked; it gets the settings when it comes back.
+    done(port_ ? port_->rate_taken(baud) : baud);
 }
 
 void SerialLink::lost(const boost::system::error_code& ec) {

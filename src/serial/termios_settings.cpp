@@ -172,4 +172,32 @@ std::vector<std::string> apply_line_settings(int fd, const UartSettings& setting
     return warnings;
 }
 
+bool output_drained(int fd) {
+    int queued = 0;
+    if (ioctl(fd, TIOCOUTQ, &queued) == 0 && queued > 0) return false;
+    unsigned int line_status = 0;
+    // Not every driver reports its transmitter; the 8250 and most UARTs do.
+    if (ioctl(fd, TIOCSERGETLSR, &line_status) == 0) return (line_status & TIOCSER_TEMT) != 0;
+    return true;
+}
+
+std::uint32_t rate_taken(int fd, std::uint32_t baud) {
+    termios2 current{};
+    if (ioctl(fd, TCGETS2, &current) != 0) return baud;
+    termios2 trial = current;
+    UartSettings wanted;
+    wanted.baud = baud;
+    trial.c_cflag =
+        (trial.c_cflag & ~(CBAUD | CIBAUD)) | (line_bits_for(wanted).bits.cflag & CBAUD);
+    trial.c_ispeed = baud;
+    trial.c_ospeed = baud;
+    termios2 taken{};
+    const bool tried = ioctl(fd, TCSETS2, &trial) == 0 && ioctl(fd, TCGETS2, &taken) == 0;
+    if (ioctl(fd, TCSETS2, &current) != 0)
+        spdlog::warn("cannot put the line settings back after trying {} baud: {}", baud,
+                     errno_text());
+    if (!tried) return settings_from({current.c_cflag, current.c_ospeed}).baud;
+    return settings_from({taken.c_cflag, taken.c_ospeed}).baud;
+}
+
 }  // namespace wizfi250d::termios_settings

@@ -45,4 +45,12 @@ std::vector<std::string> differences(const UartSettings& wanted, const UartSetti
 std::vector<std::string> apply_line_settings(int fd, const UartSettings& settings,
                                              std::string_view port_name);
 
+// Whether the TTY has sent everything written to it (its output buffer and, where the driver
+// tells, the UART's transmitter are empty).
+bool output_drained(int fd);
+
+// Sets the TTY's rate to baud, reads back what the driver kept and puts the previous settings
+// back. Returns the rate kept (baud when the driver can make it; baud too when it cannot tell).
+std::uint32_t rate_taken(int fd, std::uint32_t baud);
+
 }  // namespace wizfi250d::termios_settings

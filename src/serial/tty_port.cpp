@@ -22,6 +22,10 @@ public:
     void apply(const UartSettings& settings) override {
         if (is_open()) termios_settings::apply_line_settings(fd(), settings, path_);
     }
+    bool output_drained() override { return !is_open() || termios_settings::output_drained(fd()); }
+    std::uint32_t rate_taken(std::uint32_t baud) override {
+        return is_open() ? termios_settings::rate_taken(fd(), baud) : baud;
+    }
     std::string name() const override { return path_; }
 
 private:

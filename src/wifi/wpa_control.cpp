@@ -248,6 +248,12 @@ std::string to_hex(std::string_view bytes) {
     return hex;
 }
 
+bool is_hex(std::string_view text) {
+    return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    });
+}
+
 std::optional<std::string> from_hex(std::string_view hex) {
     if (hex.size() % 2 != 0) return std::nullopt;
     std::string bytes;

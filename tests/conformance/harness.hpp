@@ -61,6 +61,11 @@ struct DaemonOptions {
     std::string log_level = "debug";
     // start() reads and checks the boot banner unless this is false.
     bool expect_banner = true;
+    // A real UART instead of a pty: the daemon gets --serial serial_device, and the test talks
+    // on line_end, the far end of the cable (not a terminal: a virtio port that qemu joins to
+    // the UART's line). Both empty: the pty.
+    std::string serial_device;
+    std::string line_end;
 };
 
 class Daemon {
@@ -116,6 +121,8 @@ public:
     const std::filesystem::path& state_dir() const { return state_dir_; }
     const std::filesystem::path& link() const { return link_; }
     pid_t pid() const { return pid_; }
+    // The test's descriptor on the line (for a SerialLine that shares it).
+    int line_fd() const { return fd_; }
     std::string log_text() const;
 
 private:
@@ -124,6 +131,8 @@ private:
     ::testing::AssertionResult make_dir();
     ::testing::AssertionResult spawn();
     ::testing::AssertionResult open_link();
+    ::testing::AssertionResult open_line_end();
+    ::testing::AssertionResult spawn_and_expect_banner(bool spawn_first = true);
     ReadStatus read_some(std::chrono::steady_clock::time_point deadline);
     void drain_for_context(Millis quiet, Millis max);
     std::string process_state();

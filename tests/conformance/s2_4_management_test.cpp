@@ -328,6 +328,8 @@ TEST(Spec2_4, UsetRejectsInvalidParameters) {
     ASSERT_TRUE(d.transact("AT+USET=115200,N,8,1,X", "[ERROR: INVALID INPUT]\r\n"));
     // Baud not a decimal number:
     ASSERT_TRUE(d.transact("AT+USET=fast,N,8,1,N", "[ERROR: INVALID INPUT]\r\n"));
+    // Baud 0 (a hang-up in termios, no rate):
+    ASSERT_TRUE(d.transact("AT+USET=0,N,8,1,N", "[ERROR: INVALID INPUT]\r\n"));
     // Nothing given:
     ASSERT_TRUE(d.transact("AT+USET=", "[ERROR: INVALID INPUT]\r\n"));
     // No reboot happened and nothing was stored:

@@ -647,6 +647,13 @@ SerialLine::~SerialLine() {
     return ::testing::AssertionSuccess();
 }
 
+::testing::AssertionResult SerialLine::share(int fd) {
+    close();
+    fd_ = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
+    if (fd_ < 0) return ::testing::AssertionFailure() << "SerialLine: dup: " << errno_text(errno);
+    return ::testing::AssertionSuccess();
+}
+
 void SerialLine::close() {
     if (fd_ >= 0) {
         ::close(fd_);

@@ -218,6 +218,8 @@ public:
     SerialLine& operator=(const SerialLine&) = delete;
 
     [[nodiscard]] ::testing::AssertionResult open(const std::filesystem::path& link);
+    // A duplicate of the harness's own descriptor (for a line end that opens only once).
+    [[nodiscard]] ::testing::AssertionResult share(int fd);
     void close();
 
     // Writes all bytes; `written` (if given) follows the progress. The deadline is for the

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The REAL daemon binary with `wifi = wpa_supplicant`, inside a network namespace, byte-exact on
-// its serial side (spec §2.2 WJOIN/WLEAVE/WSTAT/WNET, §3.2, Appendix B2/B3; topology of
+// its serial side (spec §2.2 WJOIN/WLEAVE/WSTAT, §3.2, Appendix B2/B3; topology of
 // research/test-environment.md §9):
 //
 //   root ns: this test drives the daemon's pty and reaches the control sockets by path
@@ -15,8 +15,8 @@
 //
 // The WSEC key is the EAP-MD5 password (the daemon's wired 802.1X mapping, README
 // `wpa_eap_method`): the right key gives a real authenticated join, a wrong one a real EAP
-// failure. The soft-AP test uses a second pair: the daemon in the "AP" namespace (hostapd
-// driver=wired and dnsmasq started by the daemon), a DHCP client and a TCP client in the other.
+// failure. What a real radio shows (every WSEC type, static addresses, the soft AP) is in
+// tests/radio/; these tests keep 802.1X and wpa_supplicant going away and coming back.
 //
 // Every process is started by this test and stopped by its PID; the namespaces go at the end
 // (NetnsPair). The daemon's, wpa_supplicant's, hostapd's and dnsmasq's logs are printed when a
@@ -321,31 +321,6 @@ TEST_F(DaemonWifiStation, EscStopsTheJoinAfterTheFailedTry) {
     EXPECT_TRUE(daemon_->transact("AT", "[OK]\r\n"));
 }
 
-// Spec §2.2 WNET with DHCP off: the static values, set on the interface.
-TEST_F(DaemonWifiStation, StaticAddressFromWnet) {
-    ASSERT_TRUE(daemon_->start());
-    configure(kEapPassword, "0,203.0.113.60,255.255.255.0," + kApIp);
-    EXPECT_TRUE(
-        daemon_->transact("AT+WNET=?", "0,203.0.113.60,255.255.255.0," + kApIp + "\r\n[OK]\r\n"));
-    EXPECT_TRUE(
-        daemon_->transact("AT+WJOIN", joined_output("203.0.113.60", kApIp).substr(10), 45s));
-    EXPECT_NE(sta_addresses().find("inet 203.0.113.60/24"), std::string::npos) << sta_addresses();
-    const std::string routes = net_.ip(sta_, {"-4", "route", "show", "default"}).output;
-    EXPECT_NE(routes.find("default via " + kApIp), std::string::npos) << routes;
-    // No DHCP happened.
-    EXPECT_EQ(itest::read_file(d_ + "/leases"), "");
-    EXPECT_TRUE(daemon_->transact("AT+WSTAT", kWstatHeader + "STA/" + kSsid + "/203.0.113.60/" +
-                                                  kApIp + "/" + sta_mac_ + "/31/0\r\n[OK]\r\n"));
-    // The address works: a TCP echo through it.
-    EXPECT_TRUE(daemon_->transact("AT+SCON=O,TCN," + kApIp + ",5000,,0", "[OK]\r\n"));
-    EXPECT_TRUE(daemon_->expect("\r\n[CONNECT 0]\r\n", 10s));
-    EXPECT_TRUE(daemon_->transact("AT+WLEAVE",
-                                  "\r\n[DISCONNECT 0]\r\n\r\n[Link-Down Event]\r\n[OK]\r\n", 10s));
-    EXPECT_TRUE(itest::eventually(
-        [&] { return sta_addresses().find("inet 203.0.113.") == std::string::npos; }, 3s))
-        << sta_addresses();
-}
-
 // Spec §3.2: wpa_supplicant goes away (the link drops), comes back, and the link comes back by
 // itself; the daemon stays up throughout. SIGTERM: wpa_supplicant says CTRL-EVENT-TERMINATING.
 // SIGKILL: it says nothing, and its socket file stays; the daemon's keep-alive finds it gone.
@@ -397,187 +372,6 @@ TEST_F(DaemonWifiStation, SupplicantTerminatedLinkDownThenBackByItself) {
 
 TEST_F(DaemonWifiStation, SupplicantKilledLinkDownThenBackByItself) {
     supplicant_goes_away_and_comes_back(SIGKILL);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Soft AP: the daemon in the "AP" namespace runs hostapd (driver=wired) and dnsmasq itself.
-
-// The client's side, inside the client namespace: connects to the daemon's TCP server.
-//   → "connected <local port>" | "error <text>"
-//   ← "send <text>" → "sent";  ← "wait-close" → "closed" (EOF) | "timeout";  ← "exit"
-int tcp_client_child(itest::NsChild::Channel& channel, const std::string& server, int port) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in to{};
-    to.sin_family = AF_INET;
-    to.sin_port = htons(static_cast<std::uint16_t>(port));
-    ::inet_pton(AF_INET, server.c_str(), &to.sin_addr);
-    bool connected = false;
-    for (int i = 0; i < 50 && !connected; ++i) {
-        connected = ::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) == 0;
-        if (!connected) std::this_thread::sleep_for(100ms);
-    }
-    if (!connected) {
-        channel.send("error " + std::string(std::strerror(errno)));
-        return 1;
-    }
-    sockaddr_in local{};
-    socklen_t length = sizeof local;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &length);
-    channel.send("connected " + std::to_string(ntohs(local.sin_port)));
-    for (;;) {
-        const auto command = channel.receive(60s);
-        if (!command || *command == "exit") break;
-        if (command->rfind("send ", 0) == 0) {
-            const std::string data = command->substr(5);
-            const bool ok =
-                ::write(fd, data.data(), data.size()) == static_cast<ssize_t>(data.size());
-            channel.send(ok ? "sent" : "error write");
-        } else if (*command == "wait-close") {
-            timeval timeout{10, 0};
-            ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-            char buffer[256];
-            ssize_t n = 0;
-            do {
-                n = ::read(fd, buffer, sizeof buffer);
-            } while (n > 0);
-            channel.send(n == 0 ? "closed" : "timeout");
-        }
-    }
-    ::close(fd);
-    return 0;
-}
-
-class DaemonWifiSoftAp : public ::testing::Test {
-protected:
-    void SetUp() override {
-        const auto missing = missing_parts({"hostapd", "dnsmasq", "udhcpc"});
-        if (!missing.empty()) GTEST_SKIP() << missing;
-        ASSERT_FALSE(dir_.path().empty());
-        d_ = dir_.path();
-        ASSERT_EQ(::mkdir((d_ + "/run").c_str(), 0700), 0);
-        // Read before anything can fail, so that TearDown compares with the real file.
-        resolv_conf_before_ = itest::read_file("/etc/resolv.conf");
-        std::string error;
-        ASSERT_TRUE(net_.create(error)) << error;
-        ready_ = true;
-        ap_ = net_.ns_a();
-        client_ = net_.ns_b();
-        ASSERT_EQ(net_.ip(client_, {"link", "set", net_.if_b(), "up"}).exit_code, 0);
-        ap_mac_ = interface_mac(net_, ap_, net_.if_a());
-        ASSERT_EQ(ap_mac_.size(), 17U);
-        // The client's DHCP hook applies the lease and never touches /etc/resolv.conf.
-        write_file(d_ + "/udhcpc.sh",
-                   "#!/bin/sh\n"
-                   "case \"$1\" in\n"
-                   "  deconfig) ip addr flush dev \"$interface\" scope global ;;\n"
-                   "  bound|renew) ip addr replace \"$ip/$mask\" dev \"$interface\" ;;\n"
-                   "esac\n"
-                   "exit 0\n");
-        ASSERT_EQ(::chmod((d_ + "/udhcpc.sh").c_str(), 0700), 0);
-        // No wpa_supplicant at all: the soft AP does not need it.
-        write_file(d_ + "/daemon.conf",
-                   "wifi = wpa_supplicant\ninterface = " + net_.if_a() + "\nwpa_ctrl_dir = " + d_ +
-                       "/wpas\nruntime_dir = " + d_ + "/run\nhostapd_driver = wired\n");
-        daemon_ = std::make_unique<NsDaemon>(
-            itest::NsDaemonOptions{ap_, d_, d_ + "/daemon.conf", "debug"});
-    }
-
-    void TearDown() override {
-        if (!ready_) return;
-        if (daemon_) {
-            const auto stopped = daemon_->stop();
-            EXPECT_TRUE(stopped) << stopped.message();
-            EXPECT_TRUE(itest::eventually([&] { return net_.pids(ap_).empty(); }, 3s))
-                << net_.pids(ap_).size() << " process(es) left in the daemon's namespace";
-        }
-        if (HasFailure() || std::getenv("WIZFI250D_ITEST_LOGS") != nullptr) {
-            std::printf("---- wizfi250d ----\n%s\n",
-                        daemon_ ? tail_of(daemon_->log_text()).c_str() : "");
-        }
-        daemon_.reset();
-        EXPECT_EQ(itest::read_file("/etc/resolv.conf"), resolv_conf_before_)
-            << "/etc/resolv.conf changed";
-    }
-
-    std::string ap_addresses() const {
-        return net_.ip(ap_, {"-4", "addr", "show", "dev", net_.if_a()}).output;
-    }
-
-    itest::TempDir dir_;
-    std::string d_;
-    itest::NetnsPair net_;
-    bool ready_ = false;
-    std::string ap_, client_, ap_mac_;
-    std::string resolv_conf_before_;
-    std::unique_ptr<NsDaemon> daemon_;
-};
-
-// Spec §2.2 WJOIN in AP mode (no Joining lines), WSTAT "AP/...", WLEAVE.
-TEST_F(DaemonWifiSoftAp, ApModeServesDhcpAndATcpServer) {
-    ASSERT_TRUE(daemon_->start());
-    ASSERT_TRUE(daemon_->transact("AT+WSET=1,WizFiTestAP", "[OK]\r\n"));
-    ASSERT_TRUE(daemon_->transact("AT+WSEC=1,WPA2,12345678", "[OK]\r\n"));
-    ASSERT_TRUE(daemon_->transact("AT+WNET=0," + kApIp + ",255.255.255.0," + kApIp, "[OK]\r\n"));
-    ASSERT_TRUE(daemon_->transact("AT+WJOIN",
-                                  "\r\n[Link-Up Event]\r\n  IP Addr    : " + kApIp +
-                                      "\r\n  Gateway    : " + kApIp + "\r\n[OK]\r\n",
-                                  30s));
-    // The AP's address is on the daemon's interface, in the daemon's namespace only; hostapd and
-    // dnsmasq run next to the daemon.
-    EXPECT_NE(ap_addresses().find("inet " + kApIp + "/24"), std::string::npos) << ap_addresses();
-    EXPECT_EQ(net_.pids(ap_).size(), 3U) << "the daemon, hostapd and dnsmasq";
-    // A second WJOIN finds the AP running (spec §2.2) and starts nothing more.
-    EXPECT_TRUE(daemon_->transact("AT+WJOIN", "Already Started : AP Mode\r\n[OK]\r\n"));
-    EXPECT_EQ(net_.pids(ap_).size(), 3U);
-
-    // A client gets AP-IP+1 from the daemon's DHCP server.
-    const auto dhcp = itest::run({"ip", "netns", "exec", client_, "udhcpc", "-f", "-q", "-n", "-t",
-                                  "5", "-T", "1", "-i", net_.if_b(), "-s", d_ + "/udhcpc.sh"},
-                                 20s);
-    EXPECT_EQ(dhcp.exit_code, 0) << dhcp.output;
-    EXPECT_NE(dhcp.output.find("lease of 203.0.113.2 obtained from " + kApIp), std::string::npos)
-        << dhcp.output;
-    const auto client_addresses =
-        net_.ip(client_, {"-4", "addr", "show", "dev", net_.if_b()}).output;
-    ASSERT_NE(client_addresses.find("inet 203.0.113.2/24"), std::string::npos) << client_addresses;
-
-    EXPECT_TRUE(daemon_->transact("AT+WSTAT", kWstatHeader + "AP/WizFiTestAP/" + kApIp + "/" +
-                                                  kApIp + "/" + ap_mac_ + "/31/0\r\n[OK]\r\n"));
-
-    // A TCP server; the client connects from its namespace.
-    EXPECT_TRUE(daemon_->transact("AT+SCON=O,TSN,,,6000,0", "[OK]\r\n"));
-    itest::NsChild client;
-    ASSERT_TRUE(client.start(client_, [](itest::NsChild::Channel& channel) {
-        return tcp_client_child(channel, "203.0.113.1", 6000);
-    }));
-    const auto connected = client.receive(10s).value_or("(nothing)");
-    ASSERT_EQ(connected.rfind("connected ", 0), 0U) << connected;
-    const std::string client_port = connected.substr(10);
-    EXPECT_TRUE(daemon_->expect("\r\n[CONNECT 0]\r\n", 10s));
-    client.send("send hi");
-    EXPECT_EQ(client.receive(5s).value_or("(nothing)"), "sent");
-    EXPECT_TRUE(daemon_->expect("{0,203.0.113.2," + client_port + ",2}hi\r\n"));
-
-    // WLEAVE: the connection closes, the AP stops, hostapd and dnsmasq go.
-    const pid_t daemon_pid = daemon_->pid();
-    EXPECT_TRUE(daemon_->transact("AT+WLEAVE",
-                                  "\r\n[DISCONNECT 0]\r\n\r\n[Link-Down Event]\r\n[OK]\r\n", 10s));
-    client.send("wait-close");
-    EXPECT_EQ(client.receive(15s).value_or("(nothing)"), "closed");
-    EXPECT_TRUE(itest::eventually(
-        [&] {
-            const auto pids = net_.pids(ap_);
-            return pids.size() == 1 && pids[0] == daemon_pid;
-        },
-        5s))
-        << "hostapd or dnsmasq still runs: " << net_.pids(ap_).size() << " processes";
-    EXPECT_TRUE(itest::eventually(
-        [&] { return ap_addresses().find("203.0.113.") == std::string::npos; }, 3s))
-        << ap_addresses();
-    EXPECT_TRUE(
-        daemon_->transact("AT+WSTAT", kWstatHeader + "Down////" + ap_mac_ + "/31/0\r\n[OK]\r\n"));
-    client.send("exit");
-    EXPECT_EQ(client.wait(5s), 0);
 }
 
 }  // namespace

@@ -358,16 +358,6 @@ TEST_F(WpaSupplicantIntegration, WrongCredentialsGiveThreeFailedTries) {
     EXPECT_TRUE(again.link);
 }
 
-TEST_F(WpaSupplicantIntegration, OpenNetworkJoinsAtOnce) {
-    start_backend(options(false));
-    const JoinResult result = join(station_profile(Security::open, ""));
-    EXPECT_EQ(result.lines, joined_lines);
-    ASSERT_TRUE(result.link);
-    const std::string status = wpa_cli({"status"});
-    EXPECT_NE(status.find("wpa_state=COMPLETED"), std::string::npos) << status;
-    EXPECT_NE(status.find("key_mgmt=NONE"), std::string::npos) << status;
-}
-
 TEST_F(WpaSupplicantIntegration, WpaPskOverWiredNeverCompletesAndTheTryBoundEndsIt) {
     auto o = options(false);
     o.join_try_timeout = 2s;

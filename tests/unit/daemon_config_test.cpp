@@ -41,6 +41,18 @@ TEST(DaemonConfig, DataStallLimitDefaultsToTenSecondsAndTakesMilliseconds) {
     EXPECT_EQ(off.settings.data_stall_limit, std::chrono::milliseconds(0));
 }
 
+TEST(DaemonConfig, DhcpClientDefaultsToAutoAndNamesOneOfThree) {
+    EXPECT_EQ(DaemonSettings{}.dhcp_client, "auto");
+    for (const char* client : {"auto", "udhcpc", "dhcpcd", "dhclient"}) {
+        const auto r = apply(std::string("dhcp_client = ") + client + "\n");
+        ASSERT_TRUE(r.ok) << r.error;
+        EXPECT_EQ(r.settings.dhcp_client, client);
+    }
+    const auto bad = apply("dhcp_client = pump\n");
+    EXPECT_FALSE(bad.ok);
+    EXPECT_EQ(bad.error, "test.conf:1: dhcp_client: expected auto, udhcpc, dhcpcd or dhclient");
+}
+
 TEST(DaemonConfig, BadValuesNameTheFileLineAndKey) {
     struct Case {
         const char* text;

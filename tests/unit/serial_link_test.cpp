@@ -14,6 +14,7 @@
 #include <array>
 #include <boost/asio/executor_work_guard.hpp>
 #include <cerrno>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -500,6 +501,34 @@ TEST_F(SerialLinkTest, StdioEndsOnceAfterTheLastAnswerIsWritten) {
     // spdlog's default logger writes to stdout too, so look for the answer among its lines.
     EXPECT_NE(stdio.output().find("[OK]\r\n"), std::string::npos);
     EXPECT_FALSE(link_->is_open());
+}
+
+// AT+USET asks the device whether it makes a rate only once what was written has left it (a
+// rate change garbles bytes still on their way), and answers from the loop. A pty slave stands
+// for the device here: it takes any rate, and its output queue shows what waits.
+TEST_F(SerialLinkTest, TryRateWaitsForTheWrittenBytesToLeave) {
+    FakeDevice device;
+    const std::string path = dir_.file("ttyS-wiz");
+    ASSERT_EQ(::symlink(device.slave_name.c_str(), path.c_str()), 0);
+    start(path);
+    ASSERT_TRUE(link_->is_open());
+    // More than a pty holds, so some of it waits in the link's queue while nobody reads.
+    std::string written;
+    while (written.size() < std::size_t{1024} * 1024)
+        written += numbered_lines(100);
+    link_->write(written);
+
+    std::optional<std::uint32_t> taken;
+    link_->try_rate(14400, [&](std::uint32_t rate) { taken = rate; });
+    EXPECT_FALSE(taken);  // never from inside the call
+    run_for(100ms);
+    EXPECT_FALSE(taken);  // the host has not read: the bytes are still queued
+
+    std::string got;
+    ASSERT_TRUE(receive_until(*device.master, got, written.size()));
+    ASSERT_TRUE(run_until([&] { return taken.has_value(); }));
+    EXPECT_EQ(*taken, 14400u);
+    EXPECT_EQ(got, written);
 }
 
 }  // namespace

@@ -607,7 +607,115 @@ TEST_F(WpaBackendTest, ScanResultsWithRatesFiltersAndDuplicates) {
     ASSERT_EQ((*got)->size(), 1u);
     EXPECT_EQ((*got)->at(0).ssid, "AdhocNet");
     EXPECT_EQ(standin_->commands.back().rfind("BSS ", 0), 0u);
-    EXPECT_EQ(count("SCAN freq=2412"), 1u);
+    EXPECT_EQ(count("SCAN freq=2412 only_new=1"), 1u);
+}
+
+TEST(WpaScanRequest, DirectedOnTheFilterChannelOnlyNew) {
+    EXPECT_EQ(wpa::scan_command(ScanFilter{}), "SCAN only_new=1");
+    ScanFilter filter;
+    filter.channel = 6;
+    EXPECT_EQ(wpa::scan_command(filter), "SCAN freq=2437 only_new=1");
+    filter.ssid = "HiddenAP";
+    EXPECT_EQ(wpa::scan_command(filter), "SCAN freq=2437 ssid 48696464656e4150 only_new=1");
+    filter.channel = 0;
+    EXPECT_EQ(wpa::scan_command(filter), "SCAN ssid 48696464656e4150 only_new=1");
+}
+
+TEST(WpaJoinEvents, OnlyAnOpenSystemRefusalFallsBackToSharedKey) {
+    EXPECT_TRUE(wpa::retries_shared_key(
+        "CTRL-EVENT-AUTH-REJECT 02:00:00:00:00:00 auth_type=0 auth_transaction=2 status_code=13"));
+    EXPECT_FALSE(wpa::retries_shared_key(
+        "CTRL-EVENT-AUTH-REJECT 02:00:00:00:00:00 auth_type=1 auth_transaction=4 status_code=15"));
+    EXPECT_FALSE(wpa::retries_shared_key(
+        "CTRL-EVENT-AUTH-REJECT 02:00:00:00:00:00 auth_type=0 auth_transaction=2 status_code=1"));
+    EXPECT_FALSE(wpa::retries_shared_key("CTRL-EVENT-AUTH-REJECT"));
+}
+
+TEST_F(WpaBackendTest, TheCacheIsFlushedBeforeEachScan) {
+    standin_->scan_lines = {"00:11:22:33:44:55\t2437\t-45\t[ESS]\tTestAP"};
+    start();
+    std::optional<std::optional<std::vector<ScanResult>>> got;
+    backend_->scan(ScanFilter{}, [&](std::optional<std::vector<ScanResult>> r) { got = r; });
+    ASSERT_TRUE(run_until(io_, [&] { return got.has_value(); }));
+    const auto& sent = standin_->commands;
+    const auto flush = std::find(sent.begin(), sent.end(), "BSS_FLUSH 0");
+    ASSERT_NE(flush, sent.end());
+    EXPECT_LT(flush, std::find(sent.begin(), sent.end(), "SCAN only_new=1"));
+}
+
+TEST_F(WpaBackendTest, AHiddenApListedTwiceIsFoundByItsSsid) {
+    // The beacon without the SSID first, the answer to the directed probe second.
+    standin_->scan_lines = {
+        "02:00:00:00:00:00\t2437\t-30\t[WPA2-PSK-CCMP][ESS]\t",
+        "02:00:00:00:00:00\t2437\t-30\t[WPA2-PSK-CCMP][ESS]\tHiddenAP",
+    };
+    start();
+    ScanFilter filter;
+    filter.ssid = "HiddenAP";
+    std::optional<std::optional<std::vector<ScanResult>>> got;
+    backend_->scan(filter, [&](std::optional<std::vector<ScanResult>> r) { got = r; });
+    ASSERT_TRUE(run_until(io_, [&] { return got.has_value(); }));
+    ASSERT_TRUE(*got);
+    ASSERT_EQ((*got)->size(), 1u);
+    EXPECT_EQ((*got)->at(0).ssid, "HiddenAP");
+    EXPECT_EQ(count("SCAN ssid 48696464656e4150 only_new=1"), 1u);
+}
+
+TEST_F(WpaBackendTest, ABssOlderThanTheScanIsNotReported) {
+    standin_->scan_lines = {
+        "02:00:00:00:00:00\t2462\t-30\t[ESS]\t",  // a hidden AP's beacon entry, kept too
+        "02:00:00:00:00:00\t2437\t-30\t[WPA2-PSK-CCMP][ESS]\tRadioWpa2",
+        "02:00:00:00:01:00\t2412\t-30\t[ESS]\tGoneAP",
+    };
+    standin_->answers["BSS 02:00:00:00:01:00"] = "bssid=02:00:00:00:01:00\nage=40\n";
+    standin_->answers["BSS 02:00:00:00:00:00"] = "bssid=02:00:00:00:00:00\nage=0\n";
+    start();
+    std::optional<std::optional<std::vector<ScanResult>>> got;
+    backend_->scan(ScanFilter{}, [&](std::optional<std::vector<ScanResult>> r) { got = r; });
+    ASSERT_TRUE(run_until(io_, [&] { return got.has_value(); }));
+    ASSERT_TRUE(*got);
+    ASSERT_EQ((*got)->size(), 1u);
+    EXPECT_EQ((*got)->at(0).ssid, "RadioWpa2");
+    EXPECT_EQ((*got)->at(0).channel, 6u);
+}
+
+TEST_F(WpaBackendTest, NotFoundInOlderResultsIsNotAFailedTry) {
+    // SELECT_NETWORK answers from the last scan's results first; the AP comes with its own scan.
+    standin_->events_after["SELECT_NETWORK"] = {"CTRL-EVENT-NETWORK-NOT-FOUND"};
+    start();
+    const JoinRun run = join(profile());
+    EXPECT_EQ(run.lines, joined_lines);
+    EXPECT_TRUE(run.link);
+}
+
+TEST_F(WpaBackendTest, NotFoundAfterItsOwnScanFailsTheTry) {
+    standin_->on_select = StandInWpaSupplicant::OnSelect::nothing;
+    standin_->events_after["SELECT_NETWORK"] = {
+        "CTRL-EVENT-SCAN-STARTED ", "CTRL-EVENT-SCAN-RESULTS ", "CTRL-EVENT-NETWORK-NOT-FOUND"};
+    start();
+    const JoinRun run = join(profile());
+    EXPECT_EQ(run.lines, failed_lines(3));
+    EXPECT_EQ(count("SELECT_NETWORK"), 3u);
+}
+
+const std::string open_system_refused =
+    "CTRL-EVENT-AUTH-REJECT 02:00:00:00:00:00 auth_type=0 auth_transaction=2 status_code=13";
+
+TEST_F(WpaBackendTest, WepSharedKeyJoinsOnTheFirstTry) {
+    standin_->events_after["SELECT_NETWORK"] = {open_system_refused};
+    start();
+    const JoinRun run = join(profile(Security::wep, "12345"));
+    EXPECT_EQ(run.lines, joined_lines);
+    EXPECT_EQ(count("SELECT_NETWORK"), 1u);
+    EXPECT_EQ(standin_->network(0).at("auth_alg"), "OPEN SHARED");
+}
+
+TEST_F(WpaBackendTest, AnOpenSystemRefusalFailsAWpaTry) {
+    standin_->on_select = StandInWpaSupplicant::OnSelect::nothing;
+    standin_->events_after["SELECT_NETWORK"] = {open_system_refused};
+    start();
+    const JoinRun run = join(profile(Security::wpa2_aes, "password123"));
+    EXPECT_EQ(run.lines, failed_lines(3));
 }
 
 TEST_F(WpaBackendTest, AScanWithoutResultsFails) {
@@ -710,7 +818,7 @@ TEST_F(WpaBackendTest, AutomaticSecuritySetsTheCountryBeforeItsScan) {
     const auto& sent = standin_->commands;
     const auto country = std::find(sent.begin(), sent.end(), "SET country FR");
     ASSERT_NE(country, sent.end());
-    EXPECT_LT(country, std::find(sent.begin(), sent.end(), "SCAN"));
+    EXPECT_LT(country, std::find(sent.begin(), sent.end(), "SCAN ssid 546573744150 only_new=1"));
 }
 
 TEST_F(WpaBackendTest, SetCountryIsSentAtOnceAndOnlyWhenItChanges) {

@@ -79,6 +79,8 @@ public:
 
     void on_serial_input(std::string_view bytes);
 
+    SerialLink& serial() { return serial_; }
+
     // Ends a command that returned ResultCode::pending.
     void finish_command(ResultCode code);
 

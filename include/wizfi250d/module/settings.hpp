@@ -26,6 +26,9 @@ struct DaemonSettings {
     // the password. Empty: the normal WPA-PSK mapping (spec §7).
     std::string wpa_eap_method;
     std::string wpa_eap_identity;
+    // The wpa_supplicant backend's DHCP client: auto (the first of udhcpc, dhcpcd, dhclient that
+    // is installed), udhcpc, dhcpcd or dhclient.
+    std::string dhcp_client = "auto";
     // The soft AP (AT+WSET=1 + AT+WJOIN) runs hostapd with this driver on `interface`.
     std::string hostapd_driver = "nl80211";
 

@@ -63,10 +63,18 @@ public:
     // Runs callback once the queue has drained below low_water (at once if it already has).
     void when_drained(std::function<void()> callback);
 
+    // Asks the device's driver whether it runs the line at baud, once everything written so far
+    // is on the wire (trying a rate on a busy line garbles it; after idle_wait_limit it is tried
+    // all the same), and puts the current settings back. done gets the rate the driver keeps:
+    // baud when it can make it. Always called from the loop, never from inside this call.
+    void try_rate(std::uint32_t baud, std::function<void(std::uint32_t taken)> done);
+
     bool is_open() const { return port_ != nullptr; }
     const SerialSpec& spec() const { return spec_; }
 
     static constexpr std::chrono::milliseconds retry_interval{1000};
+    static constexpr std::chrono::milliseconds idle_poll_interval{5};
+    static constexpr std::chrono::milliseconds idle_wait_limit{2000};
 
 private:
     struct Chunk {
@@ -86,6 +94,8 @@ private:
     void write_more();
     void on_written(std::uint64_t generation, const boost::system::error_code& ec, std::size_t n);
     void notify_drained();
+    void try_rate_when_idle(std::uint32_t baud, std::function<void(std::uint32_t)> done,
+                            std::chrono::steady_clock::time_point give_up);
     void lost(const boost::system::error_code& ec);
     void end_if_flushed();
     void end();
@@ -98,6 +108,7 @@ private:
     EndHandler on_end_;
     boost::asio::steady_timer retry_timer_;
     boost::asio::steady_timer hold_timer_;
+    boost::asio::steady_timer idle_timer_;
     std::vector<char> read_buffer_;
     std::deque<Chunk> queue_;
     std::size_t queued_bytes_ = 0;

@@ -4,6 +4,7 @@
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/system/error_code.hpp>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -36,6 +37,12 @@ public:
     // Applies line settings. What the device refuses (a pty ignores parity and 7 data bits) or
     // cannot do exactly (0.5 and 1.5 stop bits) is logged as a warning, never fatal.
     virtual void apply(const UartSettings& settings) = 0;
+    // Whether everything written has left the device: its driver's buffer and the UART's
+    // transmitter. A pty or the terminal has sent it once the kernel has it.
+    virtual bool output_drained() { return true; }
+    // Tries the rate on the device and puts the current settings back: the rate the driver keeps
+    // when asked for baud (baud itself when it can make it). A pty or the terminal takes any.
+    virtual std::uint32_t rate_taken(std::uint32_t baud) { return baud; }
     // Cancels pending operations and closes; handlers run with operation_aborted.
     virtual void close() = 0;
     virtual std::string name() const = 0;

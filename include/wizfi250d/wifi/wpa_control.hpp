@@ -62,6 +62,8 @@ std::string decode_text(std::string_view encoded);
 // Hex text of bytes (lower case), and back; nullopt for odd length or a non-hex digit.
 std::string to_hex(std::string_view bytes);
 std::optional<std::string> from_hex(std::string_view hex);
+// Whether text is one or more hex digits (either case).
+bool is_hex(std::string_view text);
 
 // One line of SCAN_RESULTS: "bssid / frequency / signal level / flags / ssid".
 struct ScanLine {
