@@ -58,12 +58,12 @@ Module::Module(boost::asio::io_context& io, DaemonSettings settings, SerialLink&
                          [this](std::string packet, std::function<void(bool)> done) {
                              send_data_packet(std::move(packet), std::move(done));
                          },
-                         [this](std::string_view head, std::string_view body) {
-                             return send_data_now(head, body);
-                         },
                          [this] { escaped_from_data_mode(); },
                          [this] { hold_input(); },
                          [this] { release_input(); },
+                         [this](std::string_view head, std::string_view body) {
+                             return send_data_now(head, body);
+                         },
                      }),
       air_timer_(io),
       air_deadline_(io),

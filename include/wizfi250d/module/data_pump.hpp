@@ -36,13 +36,13 @@ public:
         // Send one packet; call done(true) when it is handed to the network, done(false) on a
         // failure.
         std::function<void(std::string packet, std::function<void(bool ok)> done)> send;
+        std::function<void()> escaped;  // +++ recognised
+        std::function<void()> hold_input;
+        std::function<void()> release_input;
         // Stream sockets only (optional): hands head then body to the network at once, without
         // blocking, and says how many bytes it took (0 when it would block or cannot send
         // directly; what is left goes through send).
         std::function<std::size_t(std::string_view head, std::string_view body)> send_now;
-        std::function<void()> escaped;  // +++ recognised
-        std::function<void()> hold_input;
-        std::function<void()> release_input;
     };
 
     static constexpr std::size_t packet_limit = 1460;  // sent when it holds more than this
