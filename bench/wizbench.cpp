@@ -345,16 +345,23 @@ double self_cpu_seconds() {
 struct Child {
     pid_t pid = -1;
     std::string name;
+    // Under strace the bridge is strace's child: SIGTERM goes to it, and strace ends with it.
+    bool traced = false;
+    int grace_s = 3;
 
     Child() = default;
     Child(const Child&) = delete;
     Child& operator=(const Child&) = delete;
-    Child(Child&& o) noexcept : pid(std::exchange(o.pid, -1)), name(std::move(o.name)) {}
+    Child(Child&& o) noexcept
+        : pid(std::exchange(o.pid, -1)), name(std::move(o.name)), traced(o.traced),
+          grace_s(o.grace_s) {}
     Child& operator=(Child&& o) noexcept {
         if (this != &o) {
             stop();
             pid = std::exchange(o.pid, -1);
             name = std::move(o.name);
+            traced = o.traced;
+            grace_s = o.grace_s;
         }
         return *this;
     }
@@ -376,8 +383,14 @@ struct Child {
     // SIGTERM, a grace period, then SIGKILL. Only this PID.
     void stop() {
         if (pid <= 0) return;
-        ::kill(pid, SIGTERM);
-        const auto deadline = Clock::now() + std::chrono::seconds(3);
+        pid_t target = pid;
+        if (traced) {
+            std::istringstream children(
+                read_text_file(format("/proc/%d/task/%d/children", pid, pid)));
+            children >> target;
+        }
+        ::kill(target, SIGTERM);
+        const auto deadline = Clock::now() + std::chrono::seconds(grace_s);
         for (;;) {
             int status = 0;
             const pid_t r = ::waitpid(pid, &status, WNOHANG);
@@ -511,14 +524,14 @@ constexpr std::size_t kPeriod = kPacket * 45;  // 65,745 bytes
 
 struct Pattern {
     std::vector<char> bytes;
-    Pattern() : bytes(kPeriod) {
+    explicit Pattern(bool with_plus = true) : bytes(kPeriod) {
         std::uint64_t x = 0x9E3779B97F4A7C15ull;
         for (std::size_t i = 0; i < kPeriod; ++i) {
             x ^= x << 13;
             x ^= x >> 7;
             x ^= x << 17;
             char c = static_cast<char>(x >> 24);
-            if (c == '+' && i > 0 && bytes[i - 1] == '+') c = '-';
+            if (c == '+' && ((i > 0 && bytes[i - 1] == '+') || !with_plus)) c = '-';
             bytes[i] = c;
         }
         bytes[kPeriod - 1] = '\n';
@@ -547,6 +560,13 @@ const Pattern& pattern() {
     return p;
 }
 
+// The same without '+' (bulk data as the cost measurements move it: the daemon's escape check
+// never holds a byte back).
+const Pattern& plain_pattern() {
+    static const Pattern p(false);
+    return p;
+}
+
 // ---- options and results ------------------------------------------------------------------------
 
 struct Options {
@@ -570,6 +590,11 @@ struct Options {
     // For profiling: only these targets / tests (empty: all). Tests: at, lat, s2t, t2s, both, cmd8.
     std::set<std::string> only_targets;
     std::set<std::string> only_tests;
+    // Cost measurements (callgrind, strace): the two transfer sizes whose difference gives the
+    // figure per MiB.
+    bool with_costs = true;
+    std::uint64_t cost_small_mib = 4;
+    std::uint64_t cost_large_mib = 20;
     bool wants(const std::string& test) const {
         return only_tests.empty() || only_tests.count(test) > 0;
     }
@@ -690,8 +715,8 @@ struct TransferResult {
 // Moves up_n bytes serial -> TCP and down_n bytes TCP -> serial, at once, as fast as the bridge
 // takes them; checks every byte.
 TransferResult transfer(pid_t bridge, int serial, int tcp, std::uint64_t up_n, std::uint64_t down_n,
-                        std::chrono::seconds stall, const std::string& what) {
-    const Pattern& pat = pattern();
+                        std::chrono::seconds stall, const std::string& what,
+                        const Pattern& pat = pattern()) {
     std::uint64_t up_sent = 0, up_recv = 0, down_sent = 0, down_recv = 0;
     std::vector<char> buf(1 << 18);
     TransferResult r;
@@ -813,6 +838,22 @@ struct Bench {
     std::string work;  // scratch directory for configs, ptys, logs
     Results results;
     int session_counter = 0;
+    // A program the bridge runs under (valgrind, strace) for the cost measurements; empty: none.
+    std::vector<std::string> wrap;
+
+    Child launch(const std::string& name, const std::vector<std::string>& args,
+                 const std::string& log, const std::vector<std::string>& extra_env = {}) {
+        std::vector<std::string> all = wrap;
+        all.insert(all.end(), args.begin(), args.end());
+        Child c = spawn(name, all, log, extra_env);
+        c.traced = !wrap.empty() && wrap.front() == "strace";
+        if (!wrap.empty()) c.grace_s = 60;
+        return c;
+    }
+    // Under valgrind a start takes seconds.
+    std::chrono::seconds start_limit() const {
+        return std::chrono::seconds(wrap.empty() ? 10 : 120);
+    }
 
     std::string new_dir(const std::string& tag) {
         const std::string dir = work + "/" + std::to_string(++session_counter) + "-" + tag;
@@ -840,11 +881,11 @@ struct Bench {
             fail_errno("bind " + notify_path);
         const std::string link = dir + "/tty";
         const auto t0 = Clock::now();
-        s.child = spawn("wizfi250d",
+        s.child = launch("wizfi250d",
                         {opt.daemon, "--config", config, "--serial", "pty:" + link, "--state-dir",
                          state, "--interface", "lo"},
                         dir + "/log", {"NOTIFY_SOCKET=" + notify_path});
-        const auto deadline = t0 + std::chrono::seconds(10);
+        const auto deadline = t0 + start_limit();
         for (;;) {
             pollfd p{notify.get(), POLLIN, 0};
             if (::poll(&p, 1, 50) > 0) {
@@ -857,7 +898,7 @@ struct Bench {
                 continue;
             }
             s.child.check_alive();
-            if (Clock::now() > deadline) fail("wizfi250d sent no READY=1 within 10 s");
+            if (Clock::now() > deadline) fail("wizfi250d sent no READY=1 in time");
         }
         s.startup_ms = seconds_since(t0) * 1e3;
         s.serial = open_tty(link);
@@ -869,7 +910,7 @@ struct Bench {
 
     // AT+WJOIN on lo, then AT+SCON TCN in data mode to a listener of ours.
     void daemon_data_mode(Session& s) {
-        const auto deadline = Clock::now() + std::chrono::seconds(15);
+        const auto deadline = Clock::now() + start_limit() + std::chrono::seconds(5);
         std::string buf;
         write_all(s.serial.get(), "AT+WJOIN\r", deadline);
         read_until(s.serial.get(), buf, "[OK]\r\n", deadline, "AT+WJOIN");
@@ -887,10 +928,10 @@ struct Bench {
         s.listener = tcp_listen(port);
         const std::string link = dir + "/tty";
         const auto t0 = Clock::now();
-        s.child = spawn(
+        s.child = launch(
             "socat", {opt.socat, "pty,raw,echo=0,link=" + link, format("tcp:127.0.0.1:%u", port)},
             dir + "/log");
-        const auto deadline = t0 + std::chrono::seconds(10);
+        const auto deadline = t0 + start_limit();
         struct stat st {};
         while (::lstat(link.c_str(), &st) != 0) {
             if (Clock::now() > deadline) fail("socat made no pty link within 10 s");
@@ -933,9 +974,9 @@ struct Bench {
         write_text_file(config, yaml);
         const auto t0 = Clock::now();
         s.child =
-            spawn("ser2net", {opt.ser2net, "-n", "-u", "-c", config, "-P", dir + "/ser2net.pid"},
+            launch("ser2net", {opt.ser2net, "-n", "-u", "-c", config, "-P", dir + "/ser2net.pid"},
                   dir + "/log");
-        const auto deadline = t0 + std::chrono::seconds(10);
+        const auto deadline = t0 + start_limit();
         for (;;) {
             s.tcp = tcp_try_connect(port);
             if (s.tcp) break;
@@ -950,7 +991,7 @@ struct Bench {
     // Both directions carry a byte before anything is measured (ser2net opens the device only
     // when the TCP connection comes; the daemon in timer mode sends after 100 ms).
     void probe(Session& s, const std::string& what) {
-        const auto deadline = Clock::now() + std::chrono::seconds(10);
+        const auto deadline = Clock::now() + start_limit();
         std::string buf;
         for (;;) {
             write_all(s.serial.get(), "probe\n", deadline);
@@ -1067,11 +1108,12 @@ struct Bench {
 
     // Command mode, 8 sockets: 8 AT+SCON TCN clients to 8 listeners of ours, all 8 peers send at
     // once, and the frames {cid,ip,port,len}payload\r\n are parsed and checked on the serial side.
-    void eight_sockets(int round) {
+    // record: false for a cost run (nothing but the bytes moved matters).
+    void eight_sockets(int round, std::size_t periods8, bool record = true) {
         std::fprintf(stderr, "round %d: wizfi250d, command mode, 8 sockets\n", round);
         const std::string dir = new_dir("wiz-8sock");
         Session s = start_daemon(dir, false);
-        const auto deadline = Clock::now() + std::chrono::seconds(20);
+        const auto deadline = Clock::now() + start_limit() + std::chrono::seconds(10);
         std::string buf;
         write_all(s.serial.get(), "AT+WJOIN\r", deadline);
         read_until(s.serial.get(), buf, "[OK]\r\n", deadline, "AT+WJOIN");
@@ -1091,7 +1133,7 @@ struct Bench {
         const pid_t pid = s.child.pid;
         const long rss_idle = status_kb(pid, "VmRSS:");
 
-        const std::uint64_t per = static_cast<std::uint64_t>(opt.periods8) * kPeriod;
+        const std::uint64_t per = static_cast<std::uint64_t>(periods8) * kPeriod;
         const Pattern& pat = pattern();
         std::vector<std::uint64_t> sent(kSockets, 0), recv(kSockets, 0);
         // Distinct streams: socket i starts at offset i * 4099 of the pattern.
@@ -1173,6 +1215,12 @@ struct Bench {
         const double client = self_cpu_seconds() - self0;
         const double gib = static_cast<double>(total) / (1024.0 * 1024 * 1024);
         const std::string id = "wiz-8sock";
+        if (!record) {
+            for (auto& p : peers)
+                p.reset();
+            s.child.stop();
+            return;
+        }
         results.add(round, id, "cmd8_MBps", static_cast<double>(total) / secs / 1e6);
         results.add(round, id, "cmd8_serial_MBps", static_cast<double>(serial_bytes) / secs / 1e6);
         results.add(
@@ -1188,6 +1236,138 @@ struct Bench {
         for (auto& p : peers)
             p.reset();
         s.child.stop();
+    }
+
+    // ---- costs that do not depend on the machine's load ------------------------------------------
+
+    struct Cost {
+        double instructions = NAN;                    // callgrind's total
+        std::map<std::string, double> system_calls;  // strace -c: calls by name
+        double bytes = 0;
+    };
+
+    static Cost parse_cost(const std::string& file, bool callgrind) {
+        Cost c;
+        std::istringstream in(read_text_file(file));
+        std::string line;
+        while (std::getline(in, line)) {
+            if (callgrind) {
+                if (line.rfind("totals:", 0) == 0 || line.rfind("summary:", 0) == 0)
+                    c.instructions = std::stod(line.substr(line.find(':') + 1));
+                continue;
+            }
+            // % time  seconds  usecs/call  calls  [errors]  syscall
+            std::istringstream f(line);
+            std::vector<std::string> w;
+            for (std::string t; f >> t;)
+                w.push_back(t);
+            if (w.size() < 5 || w.back() == "total" || w.back() == "syscall" ||
+                !std::isdigit(static_cast<unsigned char>(w[3][0])))
+                continue;
+            c.system_calls[w.back()] += std::stod(w[3]);
+        }
+        if (callgrind && !std::isfinite(c.instructions)) fail("no totals in " + file);
+        if (!callgrind && c.system_calls.empty()) fail("no system calls in " + file);
+        return c;
+    }
+
+    // One bridge under valgrind or strace moving periods * kPeriod bytes (of the pattern without
+    // '+') one way, or the 8-socket test (target nullptr; periods per socket).
+    Cost cost_once(const Target* t, const std::string& direction, bool callgrind,
+                   std::size_t periods) {
+        const std::string dir = new_dir(std::string(callgrind ? "cg-" : "st-") +
+                                        (t ? t->id : "wiz-8sock") + "-" + direction);
+        const std::string file = dir + (callgrind ? "/callgrind.out" : "/strace.out");
+        if (callgrind)
+            wrap = {"valgrind", "--tool=callgrind", "--callgrind-out-file=" + file};
+        else
+            wrap = {"strace", "-f", "-c", "-o", file};
+        const std::uint64_t n = static_cast<std::uint64_t>(periods) * kPeriod;
+        double bytes = 0;
+        try {
+            if (t == nullptr) {
+                eight_sockets(0, periods, false);
+                bytes = 8.0 * static_cast<double>(n);
+            } else {
+                Session s;
+                switch (t->kind) {
+                    case Kind::daemon_timer:
+                    case Kind::daemon_immediate:
+                        s = start_daemon(dir, t->kind == Kind::daemon_immediate);
+                        daemon_data_mode(s);
+                        break;
+                    case Kind::socat:
+                        s = start_socat(dir);
+                        break;
+                    case Kind::ser2net_default:
+                    case Kind::ser2net_64k:
+                        s = start_ser2net(dir, t->kind == Kind::ser2net_64k);
+                        break;
+                }
+                probe(s, t->id);
+                const bool up = direction == "s2t";
+                transfer(s.child.pid, s.serial.get(), s.tcp.get(), up ? n : 0, up ? 0 : n,
+                         opt.stall * 10, t->id + " " + direction + " (cost)", plain_pattern());
+                bytes = static_cast<double>(n);
+                s.tcp.reset();
+                s.child.stop();
+            }
+        } catch (...) {
+            wrap.clear();
+            throw;
+        }
+        wrap.clear();
+        Cost c = parse_cost(file, callgrind);
+        c.bytes = bytes;
+        return c;
+    }
+
+    // Per MiB: the difference between a large and a small transfer over the difference in
+    // bytes, so start-up and set-up cancel out.
+    void measure_cost(const Target* t, const std::string& direction) {
+        const std::string id = t ? t->id : "wiz-8sock";
+        const double mib = 1024.0 * 1024;
+        const auto periods = [&](std::uint64_t m) {
+            const std::uint64_t bytes = m * 1024 * 1024 / (t ? 1 : 8);
+            return static_cast<std::size_t>(std::max<std::uint64_t>(1, bytes / kPeriod));
+        };
+        std::fprintf(stderr, "cost: %s %s\n", id.c_str(), direction.c_str());
+        for (const bool callgrind : {true, false}) {
+            const Cost a = cost_once(t, direction, callgrind, periods(opt.cost_small_mib));
+            const Cost b = cost_once(t, direction, callgrind, periods(opt.cost_large_mib));
+            const double per = (b.bytes - a.bytes) / mib;
+            if (callgrind) {
+                results.add(1, id, "ir_" + direction + "_per_MiB",
+                            (b.instructions - a.instructions) / per);
+                continue;
+            }
+            double total = 0;
+            for (const auto& [name, calls] : b.system_calls) {
+                const auto it = a.system_calls.find(name);
+                const double v =
+                    std::max(0.0, (calls - (it == a.system_calls.end() ? 0 : it->second)) / per);
+                total += v;
+                if (v >= 0.5) results.add(1, id, "sys_" + direction + "_" + name + "_per_MiB", v);
+            }
+            results.add(1, id, "sys_" + direction + "_per_MiB", total);
+        }
+    }
+
+    static bool have_program(const char* name) {
+        return std::system((std::string("command -v ") + name + " >/dev/null 2>&1").c_str()) == 0;
+    }
+
+    void measure_costs() {
+        if (!have_program("valgrind") || !have_program("strace")) {
+            results.notes.push_back("valgrind or strace missing: no cost measurements");
+            std::fprintf(stderr, "wizbench: valgrind or strace missing: no cost measurements\n");
+            return;
+        }
+        for (const auto& t : targets())
+            for (const char* d : {"s2t", "t2s"})
+                if (opt.wants(d)) measure_cost(&t, d);
+        if (opt.wants("cmd8") && (opt.only_targets.empty() || opt.only_targets.count("wiz-8sock")))
+            measure_cost(nullptr, "cmd8");
     }
 
     std::vector<Target> targets() const {
@@ -1212,8 +1392,9 @@ struct Bench {
                 run_target(round, t);
             if (opt.wants("cmd8") &&
                 (opt.only_targets.empty() || opt.only_targets.count("wiz-8sock")))
-                eight_sockets(round);
+                eight_sockets(round, opt.periods8);
         }
+        if (opt.with_costs) measure_costs();
     }
 };
 
@@ -1857,6 +2038,9 @@ int usage() {
         "                    [--socat PATH] [--ser2net PATH] [--git TEXT] [--append FILE]\n"
         "                    [--targets wiz-timer,wiz-immediate,socat,ser2net-default,\n"
         "                               ser2net-64k,wiz-8sock] [--tests at,lat,s2t,t2s,both,cmd8]\n"
+        "                    [--no-costs] [--cost-mib SMALL,LARGE]\n"
+        "       wizbench cost --daemon PATH --out DIR [--targets ...] [--tests s2t,t2s,cmd8]\n"
+        "                    [--cost-mib SMALL,LARGE]   (callgrind and strace figures per MiB)\n"
         "       wizbench report DIR [--append FILE]   (benchmarks.md again from DIR)\n"
         "       wizbench check DIR\n");
     return 2;
@@ -1876,7 +2060,8 @@ int main(int argc, char** argv) {
         if (argc == 5 && std::string(argv[3]) == "--append") return report_only(argv[2], argv[4]);
         return usage();
     }
-    if (cmd != "run") return usage();
+    if (cmd != "run" && cmd != "cost") return usage();
+    const bool costs_only = cmd == "cost";
     Options opt;
     std::string append;
     std::vector<std::string> args(argv + 2, argv + argc);
@@ -1891,6 +2076,7 @@ int main(int argc, char** argv) {
         opt.at_samples = 30;
         opt.warmup = 3;
         opt.settle = std::chrono::milliseconds(100);
+        opt.with_costs = false;  // minutes under valgrind; scripts/check-datapath-cost.sh has its own
     }
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
@@ -1923,6 +2109,13 @@ int main(int argc, char** argv) {
             opt.with_socat = false;
         else if (a == "--no-ser2net")
             opt.with_ser2net = false;
+        else if (a == "--no-costs")
+            opt.with_costs = false;
+        else if (a == "--cost-mib") {
+            const std::string v = next();
+            opt.cost_small_mib = std::stoull(v);
+            opt.cost_large_mib = std::stoull(v.substr(v.find(',') + 1));
+        }
         else if (a == "--socat")
             opt.socat = next();
         else if (a == "--ser2net")
@@ -1941,6 +2134,26 @@ int main(int argc, char** argv) {
     }
     if (opt.daemon.empty() || opt.out.empty() || opt.rounds < 1) return usage();
     ::signal(SIGPIPE, SIG_IGN);
+
+    if (costs_only) {
+        // For scripts: "target metric value" lines on stdout, nothing written to --out but the
+        // scratch directory.
+        Bench bench;
+        bench.opt = opt;
+        bench.work = opt.out + "/work";
+        ::mkdir(opt.out.c_str(), 0755);
+        ::mkdir(bench.work.c_str(), 0700);
+        try {
+            bench.measure_costs();
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "wizbench: FAILED: %s (logs under %s)\n", e.what(),
+                         bench.work.c_str());
+            return 1;
+        }
+        for (const auto& r : bench.results.records)
+            std::printf("%s %s %.0f\n", r.target.c_str(), r.metric.c_str(), r.value);
+        return 0;
+    }
 
     Bench bench;
     bench.opt = opt;

@@ -19,6 +19,8 @@ test_packages=(
   # The packaging checks: the .deb (lintian, and adduser for its postinst) and the OpenWrt
   # package's shell scripts.
   lintian adduser shellcheck
+  # The data path's cost check (callgrind, strace) and the benchmark's peers.
+  valgrind strace ser2net
 )
 
 packages=("${build_packages[@]}")
