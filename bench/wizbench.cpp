@@ -333,6 +333,15 @@ long status_kb(pid_t pid, const char* key) {
     return -1;
 }
 
+// Proportional set size (shared pages divided among the processes that map them).
+long pss_kb(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/smaps_rollup");
+    std::string line;
+    while (std::getline(in, line))
+        if (line.compare(0, 4, "Pss:") == 0) return std::atol(line.c_str() + 4);
+    return -1;
+}
+
 double self_cpu_seconds() {
     rusage u{};
     ::getrusage(RUSAGE_SELF, &u);
@@ -1040,6 +1049,7 @@ struct Bench {
         ::usleep(static_cast<useconds_t>(opt.settle.count() * 1000));
         results.add(round, t.id, "rss_idle_kb", static_cast<double>(status_kb(pid, "VmRSS:")));
         results.add(round, t.id, "anon_idle_kb", static_cast<double>(status_kb(pid, "RssAnon:")));
+        results.add(round, t.id, "pss_idle_kb", static_cast<double>(pss_kb(pid)));
 
         const int warm = t.kind == Kind::daemon_timer ? 2 : opt.warmup;
         if (opt.wants("lat")) {
@@ -1079,6 +1089,7 @@ struct Bench {
         }
         results.add(round, t.id, "rss_load_kb", static_cast<double>(rss_load));
         results.add(round, t.id, "hwm_kb", static_cast<double>(status_kb(pid, "VmHWM:")));
+        results.add(round, t.id, "pss_load_kb", static_cast<double>(pss_kb(pid)));
         s.child.check_alive();
     }
 
@@ -1706,7 +1717,9 @@ struct Report {
         line(
             "RSS idle: `VmRSS` after the connection is up and quiet; of which anonymous: "
             "`RssAnon` (heap, stacks: the memory that is the bridge's own; the rest is pages of "
-            "the binary and shared libraries). Under load: the highest "
+            "the binary and shared libraries). PSS: `Pss` of `/proc/<pid>/smaps_rollup` (shared "
+            "library pages divided among the processes that map them), idle and right after the "
+            "transfers. Under load: the highest "
             "`VmRSS` sampled every 20 ms during the transfers. Peak: `VmHWM` at the end. CPU: "
             "`utime + stime` of the bridge from `/proc/<pid>/stat` over the three transfers, per "
             "GiB moved (the client's own CPU for comparison). Start: from `fork` to READY=1 on "
@@ -1714,12 +1727,13 @@ struct Report {
             "accepting (ser2net).");
         line();
         line(
-            "| bridge | RSS idle | of which anonymous | RSS under load | peak (VmHWM) | CPU s per "
-            "GiB | client CPU s per GiB | start |");
-        line("|---|---|---|---|---|---|---|---|");
+            "| bridge | RSS idle | of which anonymous | PSS idle | RSS under load | PSS after "
+            "load | peak (VmHWM) | CPU s per GiB | client CPU s per GiB | start |");
+        line("|---|---|---|---|---|---|---|---|---|---|");
         for (const auto& id : target_ids)
             line("| " + label(id) + " | " + mb(med(id, "rss_idle_kb")) + " | " +
-                 mb(med(id, "anon_idle_kb")) + " | " + mb(med(id, "rss_load_kb")) + " | " +
+                 mb(med(id, "anon_idle_kb")) + " | " + mb(med(id, "pss_idle_kb")) + " | " +
+                 mb(med(id, "rss_load_kb")) + " | " + mb(med(id, "pss_load_kb")) + " | " +
                  mb(med(id, "hwm_kb")) + " | " + num(med(id, "cpu_all_s_per_GiB"), 2) + " | " +
                  num(med(id, "client_cpu_s_per_GiB"), 2) + " | " + num(med(id, "startup_ms"), 1) +
                  " ms |");
@@ -1733,6 +1747,9 @@ struct Report {
                  num(med(id, "cpu_t2s_s_per_GiB"), 2) + " | " +
                  num(med(id, "cpu_both_s_per_GiB"), 2) + " |");
         line();
+
+        // ---- costs
+        costs();
 
         // ---- ratios
         line("## Ratios, wizfi250d / peer");
@@ -1787,6 +1804,75 @@ struct Report {
             "run; raw data of this run: `results.tsv` (per round), `samples.tsv` (every latency "
             "sample) in the output directory the script prints.");
         line();
+    }
+
+    static std::string count(double v) {
+        if (!std::isfinite(v)) return "–";
+        if (v >= 1e6) return format("%.2f M", v / 1e6);
+        if (v >= 1e4) return format("%.0f k", v / 1e3);
+        return format("%.0f", v);
+    }
+
+    std::vector<std::string> syscall_names(const std::string& direction) const {
+        std::set<std::string> names;
+        const std::string prefix = "sys_" + direction + "_";
+        for (const auto& r : res.records)
+            if (r.metric.rfind(prefix, 0) == 0 && r.metric != prefix + "per_MiB")
+                names.insert(r.metric.substr(prefix.size(),
+                                             r.metric.size() - prefix.size() - 8));  // _per_MiB
+        return {names.begin(), names.end()};
+    }
+
+    void costs() {
+        bool any = false;
+        for (const auto& id : target_ids)
+            any = any || std::isfinite(med(id, "ir_s2t_per_MiB"));
+        if (!any) return;
+        line("## Cost per MiB: instructions and system calls");
+        line();
+        line(format(
+            "Counts, not timings, so they do not depend on how loaded the machine is. Each bridge "
+            "runs under `valgrind --tool=callgrind` (user-space instructions of the bridge "
+            "process), then under `strace -f -c` (system calls), and moves %llu MiB and %llu MiB "
+            "one way (64 KiB writes, the payload without `+`, as bulk data without the escape "
+            "character); the figure is the difference over the difference in MiB, so start-up "
+            "and set-up cancel out. One run each (a count varies only with how the kernel cuts "
+            "reads and writes).",
+            static_cast<unsigned long long>(opt.cost_small_mib),
+            static_cast<unsigned long long>(opt.cost_large_mib)));
+        line();
+        line("| bridge | instructions serial→TCP | TCP→serial | system calls serial→TCP | "
+             "TCP→serial |");
+        line("|---|---|---|---|---|");
+        for (const auto& id : target_ids)
+            line("| " + label(id) + " | " + count(med(id, "ir_s2t_per_MiB")) + " | " +
+                 count(med(id, "ir_t2s_per_MiB")) + " | " + count(med(id, "sys_s2t_per_MiB")) +
+                 " | " + count(med(id, "sys_t2s_per_MiB")) + " |");
+        if (have("wiz-8sock") && std::isfinite(med("wiz-8sock", "ir_cmd8_per_MiB")))
+            line("| " + label("wiz-8sock") + " | | " + count(med("wiz-8sock", "ir_cmd8_per_MiB")) +
+                 " (frames) | | " + count(med("wiz-8sock", "sys_cmd8_per_MiB")) + " |");
+        line();
+        for (const char* d : {"s2t", "t2s"}) {
+            const auto names = syscall_names(d);
+            if (names.empty()) continue;
+            line(std::string("System calls per MiB by name, ") +
+                 (std::string(d) == "s2t" ? "serial→TCP" : "TCP→serial") + ":");
+            line();
+            std::string head = "| bridge |", rule = "|---|";
+            for (const auto& n : names)
+                head += " " + n + " |", rule += "---|";
+            line(head);
+            line(rule);
+            for (const auto& id : target_ids) {
+                std::string row = "| " + label(id) + " |";
+                for (const auto& n : names) {
+                    const double v = med(id, std::string("sys_") + d + "_" + n + "_per_MiB");
+                    row += " " + (std::isfinite(v) ? count(v) : std::string("0")) + " |";
+                }
+                line(row);
+            }
+            line();
+        }
     }
 
     struct Goal {
@@ -1847,6 +1933,37 @@ struct Report {
                      r <= 1.0, std::isfinite(r)});
             }
         }
+        // Counts: instructions and system calls per MiB at most socat's, each direction.
+        if (socat && std::isfinite(med("socat", "ir_s2t_per_MiB"))) {
+            for (const char* mode : {"wiz-timer", "wiz-immediate"}) {
+                if (!have(mode)) continue;
+                for (const char* what : {"ir", "sys"}) {
+                    std::string m;
+                    bool ok = true, known = true;
+                    for (const char* d : {"s2t", "t2s"}) {
+                        const std::string metric = std::string(what) + "_" + d + "_per_MiB";
+                        const double r = med(mode, metric) / med("socat", metric);
+                        ok = ok && r <= 1.0;
+                        known = known && std::isfinite(r);
+                        m += std::string(m.empty() ? "" : ", ") +
+                             (std::string(d) == "s2t" ? "serial→TCP " : "TCP→serial ") +
+                             count(med(mode, metric)) + " vs " + count(med("socat", metric)) +
+                             " (" + x(r) + ")";
+                    }
+                    g.push_back({std::string(std::string(what) == "ir"
+                                                 ? "User-space instructions per MiB"
+                                                 : "System calls per MiB") +
+                                     " at most socat's (" + label(mode) + ")",
+                                 m, ok, known});
+                }
+            }
+            const double cmd8 = med("wiz-8sock", "ir_cmd8_per_MiB");
+            const double ref = med("socat", "ir_t2s_per_MiB");
+            g.push_back({"Command-mode receive, 8 sockets: instructions per MiB at most 2× socat's "
+                         "data-mode TCP→serial",
+                         count(cmd8) + " vs " + count(ref) + " (" + x(cmd8 / ref) + ")",
+                         cmd8 / ref <= 2.0, std::isfinite(cmd8 / ref)});
+        }
         // 3. AT within 2x the pty echo loop
         {
             const double r50 = ratio("wiz-command", "at_p50_us", "pty-echo", "at_p50_us");
@@ -1863,6 +1980,13 @@ struct Report {
                 if (!have(mode)) continue;
                 const double ri = ratio(mode, "rss_idle_kb", "socat", "rss_idle_kb");
                 const double rp = ratio(mode, "hwm_kb", "socat", "hwm_kb");
+                const double pi = ratio(mode, "pss_idle_kb", "socat", "pss_idle_kb");
+                const double pl = ratio(mode, "pss_load_kb", "socat", "pss_load_kb");
+                g.push_back({"PSS at most socat's, idle and after load (" + label(mode) + ")",
+                             mb(med(mode, "pss_idle_kb")) + " / " + mb(med(mode, "pss_load_kb")) +
+                                 " vs " + mb(med("socat", "pss_idle_kb")) + " / " +
+                                 mb(med("socat", "pss_load_kb")) + ": " + x(pi) + " / " + x(pl),
+                             pi <= 1.0 && pl <= 1.0, std::isfinite(pi) && std::isfinite(pl)});
                 g.push_back({"RSS at most socat's, idle and peak (" + label(mode) + ")",
                              mb(med(mode, "rss_idle_kb")) + " / " + mb(med(mode, "hwm_kb")) +
                                  " vs " + mb(med("socat", "rss_idle_kb")) + " / " +
@@ -2013,6 +2137,10 @@ int report_only(const std::string& dir, const std::string& append) {
     opt.lat_samples = std::stoi(meta.get("opt_lat_samples"));
     opt.lat_budget = std::stod(meta.get("opt_lat_budget"));
     opt.smoke = meta.get("opt_smoke") == "1";
+    if (const std::string mib = meta.get("opt_cost_mib"); !mib.empty()) {
+        opt.cost_small_mib = std::stoull(mib);
+        opt.cost_large_mib = std::stoull(mib.substr(mib.find(',') + 1));
+    }
     Results results;
     std::ifstream in(dir + "/results.tsv");
     std::string line;
@@ -2170,6 +2298,8 @@ int main(int argc, char** argv) {
     meta.set("opt_lat_samples", std::to_string(opt.lat_samples));
     meta.set("opt_lat_budget", format("%g", opt.lat_budget));
     meta.set("opt_smoke", opt.smoke ? "1" : "0");
+    meta.set("opt_cost_mib", format("%llu,%llu", static_cast<unsigned long long>(opt.cost_small_mib),
+                                    static_cast<unsigned long long>(opt.cost_large_mib)));
     int status = 0;
     try {
         bench.run();

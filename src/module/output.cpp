@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <array>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 
@@ -155,6 +156,25 @@ void Output::banner() {
 
 void Output::frames(unsigned cid, const Ipv4& peer_ip, std::uint16_t peer_port,
                     std::string_view payload, std::size_t limit) {
+    if (capture_ || spdlog::should_log(spdlog::level::trace)) {
+        frames_.clear();
+        append_frames(frames_, cid, peer_ip, peer_port, payload, limit);
+        emit(frames_);
+        return;
+    }
+    // Built straight into the serial queue: the payload is copied once.
+    // Room for the headers and trailers too (at most 64 bytes a frame).
+    constexpr std::size_t frame_room = 64;
+    std::string& chunk =
+        link_.open_chunk(payload.size() + (payload.size() / limit + 1) * frame_room);
+    const std::size_t before = chunk.size();
+    append_frames(chunk, cid, peer_ip, peer_port, payload, limit);
+    link_.close_chunk(before);
+}
+
+void Output::append_frames(std::string& bytes, unsigned cid, const Ipv4& peer_ip,
+                           std::uint16_t peer_port, std::string_view payload,
+                           std::size_t limit) const {
     const ReceiveFormat& form = profile_.receive_format;
     // A character set to 0x00 is never written: the firmware builds these with %c.
     const auto put = [](std::string& s, char c) {
@@ -174,17 +194,14 @@ void Output::frames(unsigned cid, const Ipv4& peer_ip, std::uint16_t peer_port,
     if (form.on(2)) put(head, form.delim);
     if (form.on(4)) head += std::to_string(peer_port);
     if (form.on(2)) put(head, form.delim);
-    // All frames of one read leave in one write.
-    std::string& bytes = frames_;
-    bytes.clear();
     while (!payload.empty()) {
         const std::string_view part = payload.substr(0, limit);
         payload.remove_prefix(part.size());
         bytes += head;
         if (form.on(5)) {
             char buf[24];
-            const int n = std::snprintf(buf, sizeof buf, "%zu", part.size());
-            bytes.append(buf, static_cast<std::size_t>(n));
+            const auto end = std::to_chars(buf, buf + sizeof buf, part.size()).ptr;
+            bytes.append(buf, end);
         }
         if (form.on(6)) put(bytes, form.end);
         bytes += part;
@@ -193,7 +210,6 @@ void Output::frames(unsigned cid, const Ipv4& peer_ip, std::uint16_t peer_port,
         if (form.on(7)) put(bytes, form.trailer1);
         if (form.on(8)) put(bytes, form.trailer2);
     }
-    emit(bytes);
 }
 
 void Output::debug(std::string_view text_line) {

@@ -3,6 +3,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/error.hpp>
 #include <boost/asio/post.hpp>
 #include <utility>
@@ -178,6 +179,20 @@ void SerialLink::write(std::string_view bytes) {
         queue_.emplace_back();
     queue_.back().bytes.append(bytes);
     queued_bytes_ += bytes.size();
+    write_more();
+}
+
+std::string& SerialLink::open_chunk(std::size_t room) {
+    if (queue_.empty() || (writing_ && queue_.size() == 1) || queue_.back().release ||
+        queue_.back().bytes.capacity() - queue_.back().bytes.size() < room) {
+        queue_.emplace_back();
+        queue_.back().bytes.reserve(std::max<std::size_t>(room, 16 * 1024));
+    }
+    return queue_.back().bytes;
+}
+
+void SerialLink::close_chunk(std::size_t size_before) {
+    queued_bytes_ += queue_.back().bytes.size() - size_before;
     write_more();
 }
 

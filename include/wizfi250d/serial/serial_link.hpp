@@ -54,6 +54,11 @@ public:
     // by reference, and release() runs once it is written (or dropped with the queue). false:
     // all was written at once (release() does not run).
     bool write_borrowing(std::string_view bytes, std::function<void()> release);
+    // For output built in place (no copy): open_chunk() gives a chunk at the end of the queue
+    // with room for at least `room` more bytes (appending never moves it); close_chunk() with
+    // its size from before queues what was appended.
+    std::string& open_chunk(std::size_t room);
+    void close_chunk(std::size_t size_before);
     // Holds the wire for this long before the next queued bytes (AT+MEVTDELAY).
     void hold(std::chrono::milliseconds duration);
 
