@@ -19,12 +19,12 @@ cd "$(dirname "$0")/.."
 
 seconds="${1:-15}"
 build="build-asan"
-all_targets=(fuzz_module fuzz_at_parser fuzz_data_pump fuzz_profile fuzz_wpa_parser fuzz_frame)
+all_targets=(fuzz_module fuzz_at_parser fuzz_data_pump fuzz_profile fuzz_wpa_parser fuzz_frame fuzz_web)
 read -r -a targets <<<"${FUZZ_TARGETS:-${all_targets[*]}}"
 
 scripts/install-deps.sh --test
 cmake --preset asan >/dev/null
-cmake --build --preset asan -j"$(nproc)" --target fuzz_targets
+cmake --build --preset asan -j"$(JOB_MIB=900 scripts/build-jobs.sh)" --target fuzz_targets
 
 mkdir -p "$build/fuzz-artifacts" "$build/fuzz-logs"
 summary="$build/fuzz-summary.txt"

@@ -29,6 +29,7 @@ void Module::join(std::function<void(bool up)> done) {
                         run_service_check();
                         if (images_.ram.air_command.open_type == "S" && !air_server_)
                             start_air_command();
+                        start_web_server_of_type_a();
                     });
                 });
 }
@@ -47,6 +48,7 @@ void Module::link_restored(LinkInfo link) {
     // As after every link-up: the service socket and an "S" Air command server.
     run_service_check();
     if (images_.ram.air_command.open_type == "S" && !air_server_) start_air_command();
+    start_web_server_of_type_a();
 }
 
 std::unique_ptr<NameLookup> Module::make_name_lookup() {
@@ -70,6 +72,7 @@ void Module::apply_wadns_servers() {
 }
 
 void Module::leave() {
+    stop_web_server();  // spec §2.2 AT+WLEAVE: the web server first
     close_all_sockets();
     air_server_.reset();
     const bool was_up = link_up();
@@ -83,6 +86,7 @@ void Module::link_lost() {
     spdlog::warn("Wi-Fi link lost");
     close_all_sockets();
     air_server_.reset();
+    stop_web_server();
     wifi_link_.reset();
     output_.event(Event::link_down);
 }

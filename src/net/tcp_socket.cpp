@@ -61,6 +61,7 @@ void TcpSocket::receive() {
             reading_ = false;
             if (generation != generation_) return;
             if (n > 0) {
+                count_received(n);
                 lent_ = observer().socket_received_borrowing(
                     *this, peer_, std::string_view(buffer_.data(), n),
                     [self = shared_from_this(), this] {
@@ -97,7 +98,9 @@ std::size_t TcpSocket::send_now(std::string_view head, std::string_view body) {
     message.msg_iovlen = head.empty() ? 1 : 2;
     const ssize_t n =
         ::sendmsg(stream_->socket().native_handle(), &message, MSG_DONTWAIT | MSG_NOSIGNAL);
-    return n > 0 ? static_cast<std::size_t>(n) : 0;
+    if (n <= 0) return 0;
+    count_sent(static_cast<std::size_t>(n));
+    return static_cast<std::size_t>(n);
 }
 
 void TcpSocket::write_next() {
@@ -108,8 +111,9 @@ void TcpSocket::write_next() {
     writing_ = true;
     stream_->async_write(boost::asio::buffer(sends_.front().bytes),
                          [self = shared_from_this(), this, generation = generation_](
-                             const boost::system::error_code& ec, std::size_t) {
+                             const boost::system::error_code& ec, std::size_t n) {
                              if (generation != generation_) return;
+                             count_sent(n);
                              PendingSend finished = std::move(sends_.front());
                              sends_.pop_front();
                              if (finished.done) finished.done(ec);
