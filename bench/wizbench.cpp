@@ -333,6 +333,15 @@ long status_kb(pid_t pid, const char* key) {
     return -1;
 }
 
+// Proportional set size (shared pages divided among the processes that map them).
+long pss_kb(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/smaps_rollup");
+    std::string line;
+    while (std::getline(in, line))
+        if (line.compare(0, 4, "Pss:") == 0) return std::atol(line.c_str() + 4);
+    return -1;
+}
+
 double self_cpu_seconds() {
     rusage u{};
     ::getrusage(RUSAGE_SELF, &u);
@@ -345,16 +354,23 @@ double self_cpu_seconds() {
 struct Child {
     pid_t pid = -1;
     std::string name;
+    // Under strace the bridge is strace's child: SIGTERM goes to it, and strace ends with it.
+    bool traced = false;
+    int grace_s = 3;
 
     Child() = default;
     Child(const Child&) = delete;
     Child& operator=(const Child&) = delete;
-    Child(Child&& o) noexcept : pid(std::exchange(o.pid, -1)), name(std::move(o.name)) {}
+    Child(Child&& o) noexcept
+        : pid(std::exchange(o.pid, -1)), name(std::move(o.name)), traced(o.traced),
+          grace_s(o.grace_s) {}
     Child& operator=(Child&& o) noexcept {
         if (this != &o) {
             stop();
             pid = std::exchange(o.pid, -1);
             name = std::move(o.name);
+            traced = o.traced;
+            grace_s = o.grace_s;
         }
         return *this;
     }
@@ -376,8 +392,14 @@ struct Child {
     // SIGTERM, a grace period, then SIGKILL. Only this PID.
     void stop() {
         if (pid <= 0) return;
-        ::kill(pid, SIGTERM);
-        const auto deadline = Clock::now() + std::chrono::seconds(3);
+        pid_t target = pid;
+        if (traced) {
+            std::istringstream children(
+                read_text_file(format("/proc/%d/task/%d/children", pid, pid)));
+            children >> target;
+        }
+        ::kill(target, SIGTERM);
+        const auto deadline = Clock::now() + std::chrono::seconds(grace_s);
         for (;;) {
             int status = 0;
             const pid_t r = ::waitpid(pid, &status, WNOHANG);
@@ -511,14 +533,14 @@ constexpr std::size_t kPeriod = kPacket * 45;  // 65,745 bytes
 
 struct Pattern {
     std::vector<char> bytes;
-    Pattern() : bytes(kPeriod) {
+    explicit Pattern(bool with_plus = true) : bytes(kPeriod) {
         std::uint64_t x = 0x9E3779B97F4A7C15ull;
         for (std::size_t i = 0; i < kPeriod; ++i) {
             x ^= x << 13;
             x ^= x >> 7;
             x ^= x << 17;
             char c = static_cast<char>(x >> 24);
-            if (c == '+' && i > 0 && bytes[i - 1] == '+') c = '-';
+            if (c == '+' && ((i > 0 && bytes[i - 1] == '+') || !with_plus)) c = '-';
             bytes[i] = c;
         }
         bytes[kPeriod - 1] = '\n';
@@ -547,6 +569,13 @@ const Pattern& pattern() {
     return p;
 }
 
+// The same without '+' (bulk data as the cost measurements move it: the daemon's escape check
+// never holds a byte back).
+const Pattern& plain_pattern() {
+    static const Pattern p(false);
+    return p;
+}
+
 // ---- options and results ------------------------------------------------------------------------
 
 struct Options {
@@ -570,6 +599,14 @@ struct Options {
     // For profiling: only these targets / tests (empty: all). Tests: at, lat, s2t, t2s, both, cmd8.
     std::set<std::string> only_targets;
     std::set<std::string> only_tests;
+    // Cost measurements (callgrind, strace): the two transfer sizes whose difference gives the
+    // figure per MiB.
+    bool with_costs = true;
+    std::uint64_t cost_small_mib = 4;
+    std::uint64_t cost_large_mib = 20;
+    // Cost measurements only for these (empty: every target). ser2net with its 64-byte
+    // defaults takes many minutes under valgrind.
+    std::set<std::string> cost_targets;
     bool wants(const std::string& test) const {
         return only_tests.empty() || only_tests.count(test) > 0;
     }
@@ -690,8 +727,8 @@ struct TransferResult {
 // Moves up_n bytes serial -> TCP and down_n bytes TCP -> serial, at once, as fast as the bridge
 // takes them; checks every byte.
 TransferResult transfer(pid_t bridge, int serial, int tcp, std::uint64_t up_n, std::uint64_t down_n,
-                        std::chrono::seconds stall, const std::string& what) {
-    const Pattern& pat = pattern();
+                        std::chrono::seconds stall, const std::string& what,
+                        const Pattern& pat = pattern()) {
     std::uint64_t up_sent = 0, up_recv = 0, down_sent = 0, down_recv = 0;
     std::vector<char> buf(1 << 18);
     TransferResult r;
@@ -813,6 +850,22 @@ struct Bench {
     std::string work;  // scratch directory for configs, ptys, logs
     Results results;
     int session_counter = 0;
+    // A program the bridge runs under (valgrind, strace) for the cost measurements; empty: none.
+    std::vector<std::string> wrap;
+
+    Child launch(const std::string& name, const std::vector<std::string>& args,
+                 const std::string& log, const std::vector<std::string>& extra_env = {}) {
+        std::vector<std::string> all = wrap;
+        all.insert(all.end(), args.begin(), args.end());
+        Child c = spawn(name, all, log, extra_env);
+        c.traced = !wrap.empty() && wrap.front() == "strace";
+        if (!wrap.empty()) c.grace_s = 60;
+        return c;
+    }
+    // Under valgrind a start takes seconds.
+    std::chrono::seconds start_limit() const {
+        return std::chrono::seconds(wrap.empty() ? 10 : 120);
+    }
 
     std::string new_dir(const std::string& tag) {
         const std::string dir = work + "/" + std::to_string(++session_counter) + "-" + tag;
@@ -840,11 +893,11 @@ struct Bench {
             fail_errno("bind " + notify_path);
         const std::string link = dir + "/tty";
         const auto t0 = Clock::now();
-        s.child = spawn("wizfi250d",
+        s.child = launch("wizfi250d",
                         {opt.daemon, "--config", config, "--serial", "pty:" + link, "--state-dir",
                          state, "--interface", "lo"},
                         dir + "/log", {"NOTIFY_SOCKET=" + notify_path});
-        const auto deadline = t0 + std::chrono::seconds(10);
+        const auto deadline = t0 + start_limit();
         for (;;) {
             pollfd p{notify.get(), POLLIN, 0};
             if (::poll(&p, 1, 50) > 0) {
@@ -857,7 +910,7 @@ struct Bench {
                 continue;
             }
             s.child.check_alive();
-            if (Clock::now() > deadline) fail("wizfi250d sent no READY=1 within 10 s");
+            if (Clock::now() > deadline) fail("wizfi250d sent no READY=1 in time");
         }
         s.startup_ms = seconds_since(t0) * 1e3;
         s.serial = open_tty(link);
@@ -869,7 +922,7 @@ struct Bench {
 
     // AT+WJOIN on lo, then AT+SCON TCN in data mode to a listener of ours.
     void daemon_data_mode(Session& s) {
-        const auto deadline = Clock::now() + std::chrono::seconds(15);
+        const auto deadline = Clock::now() + start_limit() + std::chrono::seconds(5);
         std::string buf;
         write_all(s.serial.get(), "AT+WJOIN\r", deadline);
         read_until(s.serial.get(), buf, "[OK]\r\n", deadline, "AT+WJOIN");
@@ -887,10 +940,10 @@ struct Bench {
         s.listener = tcp_listen(port);
         const std::string link = dir + "/tty";
         const auto t0 = Clock::now();
-        s.child = spawn(
+        s.child = launch(
             "socat", {opt.socat, "pty,raw,echo=0,link=" + link, format("tcp:127.0.0.1:%u", port)},
             dir + "/log");
-        const auto deadline = t0 + std::chrono::seconds(10);
+        const auto deadline = t0 + start_limit();
         struct stat st {};
         while (::lstat(link.c_str(), &st) != 0) {
             if (Clock::now() > deadline) fail("socat made no pty link within 10 s");
@@ -933,9 +986,9 @@ struct Bench {
         write_text_file(config, yaml);
         const auto t0 = Clock::now();
         s.child =
-            spawn("ser2net", {opt.ser2net, "-n", "-u", "-c", config, "-P", dir + "/ser2net.pid"},
+            launch("ser2net", {opt.ser2net, "-n", "-u", "-c", config, "-P", dir + "/ser2net.pid"},
                   dir + "/log");
-        const auto deadline = t0 + std::chrono::seconds(10);
+        const auto deadline = t0 + start_limit();
         for (;;) {
             s.tcp = tcp_try_connect(port);
             if (s.tcp) break;
@@ -950,7 +1003,7 @@ struct Bench {
     // Both directions carry a byte before anything is measured (ser2net opens the device only
     // when the TCP connection comes; the daemon in timer mode sends after 100 ms).
     void probe(Session& s, const std::string& what) {
-        const auto deadline = Clock::now() + std::chrono::seconds(10);
+        const auto deadline = Clock::now() + start_limit();
         std::string buf;
         for (;;) {
             write_all(s.serial.get(), "probe\n", deadline);
@@ -999,6 +1052,7 @@ struct Bench {
         ::usleep(static_cast<useconds_t>(opt.settle.count() * 1000));
         results.add(round, t.id, "rss_idle_kb", static_cast<double>(status_kb(pid, "VmRSS:")));
         results.add(round, t.id, "anon_idle_kb", static_cast<double>(status_kb(pid, "RssAnon:")));
+        results.add(round, t.id, "pss_idle_kb", static_cast<double>(pss_kb(pid)));
 
         const int warm = t.kind == Kind::daemon_timer ? 2 : opt.warmup;
         if (opt.wants("lat")) {
@@ -1038,6 +1092,7 @@ struct Bench {
         }
         results.add(round, t.id, "rss_load_kb", static_cast<double>(rss_load));
         results.add(round, t.id, "hwm_kb", static_cast<double>(status_kb(pid, "VmHWM:")));
+        results.add(round, t.id, "pss_load_kb", static_cast<double>(pss_kb(pid)));
         s.child.check_alive();
     }
 
@@ -1067,11 +1122,12 @@ struct Bench {
 
     // Command mode, 8 sockets: 8 AT+SCON TCN clients to 8 listeners of ours, all 8 peers send at
     // once, and the frames {cid,ip,port,len}payload\r\n are parsed and checked on the serial side.
-    void eight_sockets(int round) {
+    // record: false for a cost run (nothing but the bytes moved matters).
+    void eight_sockets(int round, std::size_t periods8, bool record = true) {
         std::fprintf(stderr, "round %d: wizfi250d, command mode, 8 sockets\n", round);
         const std::string dir = new_dir("wiz-8sock");
         Session s = start_daemon(dir, false);
-        const auto deadline = Clock::now() + std::chrono::seconds(20);
+        const auto deadline = Clock::now() + start_limit() + std::chrono::seconds(10);
         std::string buf;
         write_all(s.serial.get(), "AT+WJOIN\r", deadline);
         read_until(s.serial.get(), buf, "[OK]\r\n", deadline, "AT+WJOIN");
@@ -1091,7 +1147,7 @@ struct Bench {
         const pid_t pid = s.child.pid;
         const long rss_idle = status_kb(pid, "VmRSS:");
 
-        const std::uint64_t per = static_cast<std::uint64_t>(opt.periods8) * kPeriod;
+        const std::uint64_t per = static_cast<std::uint64_t>(periods8) * kPeriod;
         const Pattern& pat = pattern();
         std::vector<std::uint64_t> sent(kSockets, 0), recv(kSockets, 0);
         // Distinct streams: socket i starts at offset i * 4099 of the pattern.
@@ -1173,6 +1229,12 @@ struct Bench {
         const double client = self_cpu_seconds() - self0;
         const double gib = static_cast<double>(total) / (1024.0 * 1024 * 1024);
         const std::string id = "wiz-8sock";
+        if (!record) {
+            for (auto& p : peers)
+                p.reset();
+            s.child.stop();
+            return;
+        }
         results.add(round, id, "cmd8_MBps", static_cast<double>(total) / secs / 1e6);
         results.add(round, id, "cmd8_serial_MBps", static_cast<double>(serial_bytes) / secs / 1e6);
         results.add(
@@ -1188,6 +1250,141 @@ struct Bench {
         for (auto& p : peers)
             p.reset();
         s.child.stop();
+    }
+
+    // ---- costs that do not depend on the machine's load ------------------------------------------
+
+    struct Cost {
+        double instructions = NAN;                    // callgrind's total
+        std::map<std::string, double> system_calls;  // strace -c: calls by name
+        double bytes = 0;
+    };
+
+    static Cost parse_cost(const std::string& file, bool callgrind) {
+        Cost c;
+        std::istringstream in(read_text_file(file));
+        std::string line;
+        while (std::getline(in, line)) {
+            if (callgrind) {
+                if (line.rfind("totals:", 0) == 0 || line.rfind("summary:", 0) == 0)
+                    c.instructions = std::stod(line.substr(line.find(':') + 1));
+                continue;
+            }
+            // % time  seconds  usecs/call  calls  [errors]  syscall
+            std::istringstream f(line);
+            std::vector<std::string> w;
+            for (std::string t; f >> t;)
+                w.push_back(t);
+            if (w.size() < 5 || w.back() == "total" || w.back() == "syscall" ||
+                !std::isdigit(static_cast<unsigned char>(w[3][0])))
+                continue;
+            c.system_calls[w.back()] += std::stod(w[3]);
+        }
+        if (callgrind && !std::isfinite(c.instructions)) fail("no totals in " + file);
+        if (!callgrind && c.system_calls.empty()) fail("no system calls in " + file);
+        return c;
+    }
+
+    // One bridge under valgrind or strace moving periods * kPeriod bytes (of the pattern without
+    // '+') one way, or the 8-socket test (target nullptr; periods per socket).
+    Cost cost_once(const Target* t, const std::string& direction, bool callgrind,
+                   std::size_t periods) {
+        const std::string dir = new_dir(std::string(callgrind ? "cg-" : "st-") +
+                                        (t ? t->id : "wiz-8sock") + "-" + direction);
+        const std::string file = dir + (callgrind ? "/callgrind.out" : "/strace.out");
+        if (callgrind)
+            wrap = {"valgrind", "--tool=callgrind", "--callgrind-out-file=" + file};
+        else
+            wrap = {"strace", "-f", "-c", "-o", file};
+        const std::uint64_t n = static_cast<std::uint64_t>(periods) * kPeriod;
+        double bytes = 0;
+        try {
+            if (t == nullptr) {
+                eight_sockets(0, periods, false);
+                bytes = 8.0 * static_cast<double>(n);
+            } else {
+                Session s;
+                switch (t->kind) {
+                    case Kind::daemon_timer:
+                    case Kind::daemon_immediate:
+                        s = start_daemon(dir, t->kind == Kind::daemon_immediate);
+                        daemon_data_mode(s);
+                        break;
+                    case Kind::socat:
+                        s = start_socat(dir);
+                        break;
+                    case Kind::ser2net_default:
+                    case Kind::ser2net_64k:
+                        s = start_ser2net(dir, t->kind == Kind::ser2net_64k);
+                        break;
+                }
+                probe(s, t->id);
+                const bool up = direction == "s2t";
+                transfer(s.child.pid, s.serial.get(), s.tcp.get(), up ? n : 0, up ? 0 : n,
+                         opt.stall * 10, t->id + " " + direction + " (cost)", plain_pattern());
+                bytes = static_cast<double>(n);
+                s.tcp.reset();
+                s.child.stop();
+            }
+        } catch (...) {
+            wrap.clear();
+            throw;
+        }
+        wrap.clear();
+        Cost c = parse_cost(file, callgrind);
+        c.bytes = bytes;
+        return c;
+    }
+
+    // Per MiB: the difference between a large and a small transfer over the difference in
+    // bytes, so start-up and set-up cancel out.
+    void measure_cost(const Target* t, const std::string& direction) {
+        const std::string id = t ? t->id : "wiz-8sock";
+        const double mib = 1024.0 * 1024;
+        const auto periods = [&](std::uint64_t m) {
+            const std::uint64_t bytes = m * 1024 * 1024 / (t ? 1 : 8);
+            return static_cast<std::size_t>(std::max<std::uint64_t>(1, bytes / kPeriod));
+        };
+        std::fprintf(stderr, "cost: %s %s\n", id.c_str(), direction.c_str());
+        for (const bool callgrind : {true, false}) {
+            const Cost a = cost_once(t, direction, callgrind, periods(opt.cost_small_mib));
+            const Cost b = cost_once(t, direction, callgrind, periods(opt.cost_large_mib));
+            const double per = (b.bytes - a.bytes) / mib;
+            if (callgrind) {
+                results.add(1, id, "ir_" + direction + "_per_MiB",
+                            (b.instructions - a.instructions) / per);
+                continue;
+            }
+            double total = 0;
+            for (const auto& [name, calls] : b.system_calls) {
+                const auto it = a.system_calls.find(name);
+                const double v =
+                    std::max(0.0, (calls - (it == a.system_calls.end() ? 0 : it->second)) / per);
+                total += v;
+                if (v >= 0.5) results.add(1, id, "sys_" + direction + "_" + name + "_per_MiB", v);
+            }
+            results.add(1, id, "sys_" + direction + "_per_MiB", total);
+        }
+    }
+
+    static bool have_program(const char* name) {
+        return std::system((std::string("command -v ") + name + " >/dev/null 2>&1").c_str()) == 0;
+    }
+
+    void measure_costs() {
+        if (!have_program("valgrind") || !have_program("strace")) {
+            results.notes.push_back("valgrind or strace missing: no cost measurements");
+            std::fprintf(stderr, "wizbench: valgrind or strace missing: no cost measurements\n");
+            return;
+        }
+        for (const auto& t : targets())
+            for (const char* d : {"s2t", "t2s"})
+                if (opt.cost_targets.empty() || opt.cost_targets.count(t.id))
+                if (opt.wants(d)) measure_cost(&t, d);
+        if (opt.wants("cmd8") &&
+            (opt.only_targets.empty() || opt.only_targets.count("wiz-8sock")) &&
+            (opt.cost_targets.empty() || opt.cost_targets.count("wiz-8sock")))
+            measure_cost(nullptr, "cmd8");
     }
 
     std::vector<Target> targets() const {
@@ -1212,8 +1409,9 @@ struct Bench {
                 run_target(round, t);
             if (opt.wants("cmd8") &&
                 (opt.only_targets.empty() || opt.only_targets.count("wiz-8sock")))
-                eight_sockets(round);
+                eight_sockets(round, opt.periods8);
         }
+        if (opt.with_costs) measure_costs();
     }
 };
 
@@ -1525,7 +1723,9 @@ struct Report {
         line(
             "RSS idle: `VmRSS` after the connection is up and quiet; of which anonymous: "
             "`RssAnon` (heap, stacks: the memory that is the bridge's own; the rest is pages of "
-            "the binary and shared libraries). Under load: the highest "
+            "the binary and shared libraries). PSS: `Pss` of `/proc/<pid>/smaps_rollup` (shared "
+            "library pages divided among the processes that map them), idle and right after the "
+            "transfers. Under load: the highest "
             "`VmRSS` sampled every 20 ms during the transfers. Peak: `VmHWM` at the end. CPU: "
             "`utime + stime` of the bridge from `/proc/<pid>/stat` over the three transfers, per "
             "GiB moved (the client's own CPU for comparison). Start: from `fork` to READY=1 on "
@@ -1533,12 +1733,13 @@ struct Report {
             "accepting (ser2net).");
         line();
         line(
-            "| bridge | RSS idle | of which anonymous | RSS under load | peak (VmHWM) | CPU s per "
-            "GiB | client CPU s per GiB | start |");
-        line("|---|---|---|---|---|---|---|---|");
+            "| bridge | RSS idle | of which anonymous | PSS idle | RSS under load | PSS after "
+            "load | peak (VmHWM) | CPU s per GiB | client CPU s per GiB | start |");
+        line("|---|---|---|---|---|---|---|---|---|---|");
         for (const auto& id : target_ids)
             line("| " + label(id) + " | " + mb(med(id, "rss_idle_kb")) + " | " +
-                 mb(med(id, "anon_idle_kb")) + " | " + mb(med(id, "rss_load_kb")) + " | " +
+                 mb(med(id, "anon_idle_kb")) + " | " + mb(med(id, "pss_idle_kb")) + " | " +
+                 mb(med(id, "rss_load_kb")) + " | " + mb(med(id, "pss_load_kb")) + " | " +
                  mb(med(id, "hwm_kb")) + " | " + num(med(id, "cpu_all_s_per_GiB"), 2) + " | " +
                  num(med(id, "client_cpu_s_per_GiB"), 2) + " | " + num(med(id, "startup_ms"), 1) +
                  " ms |");
@@ -1552,6 +1753,9 @@ struct Report {
                  num(med(id, "cpu_t2s_s_per_GiB"), 2) + " | " +
                  num(med(id, "cpu_both_s_per_GiB"), 2) + " |");
         line();
+
+        // ---- costs
+        costs();
 
         // ---- ratios
         line("## Ratios, wizfi250d / peer");
@@ -1606,6 +1810,75 @@ struct Report {
             "run; raw data of this run: `results.tsv` (per round), `samples.tsv` (every latency "
             "sample) in the output directory the script prints.");
         line();
+    }
+
+    static std::string count(double v) {
+        if (!std::isfinite(v)) return "–";
+        if (v >= 1e6) return format("%.2f M", v / 1e6);
+        if (v >= 1e4) return format("%.0f k", v / 1e3);
+        return format("%.0f", v);
+    }
+
+    std::vector<std::string> syscall_names(const std::string& direction) const {
+        std::set<std::string> names;
+        const std::string prefix = "sys_" + direction + "_";
+        for (const auto& r : res.records)
+            if (r.metric.rfind(prefix, 0) == 0 && r.metric != prefix + "per_MiB")
+                names.insert(r.metric.substr(prefix.size(),
+                                             r.metric.size() - prefix.size() - 8));  // _per_MiB
+        return {names.begin(), names.end()};
+    }
+
+    void costs() {
+        bool any = false;
+        for (const auto& id : target_ids)
+            any = any || std::isfinite(med(id, "ir_s2t_per_MiB"));
+        if (!any) return;
+        line("## Cost per MiB: instructions and system calls");
+        line();
+        line(format(
+            "Counts, not timings, so they do not depend on how loaded the machine is. Each bridge "
+            "runs under `valgrind --tool=callgrind` (user-space instructions of the bridge "
+            "process), then under `strace -f -c` (system calls), and moves %llu MiB and %llu MiB "
+            "one way (64 KiB writes, the payload without `+`, as bulk data without the escape "
+            "character); the figure is the difference over the difference in MiB, so start-up "
+            "and set-up cancel out. One run each (a count varies only with how the kernel cuts "
+            "reads and writes).",
+            static_cast<unsigned long long>(opt.cost_small_mib),
+            static_cast<unsigned long long>(opt.cost_large_mib)));
+        line();
+        line("| bridge | instructions serial→TCP | TCP→serial | system calls serial→TCP | "
+             "TCP→serial |");
+        line("|---|---|---|---|---|");
+        for (const auto& id : target_ids)
+            line("| " + label(id) + " | " + count(med(id, "ir_s2t_per_MiB")) + " | " +
+                 count(med(id, "ir_t2s_per_MiB")) + " | " + count(med(id, "sys_s2t_per_MiB")) +
+                 " | " + count(med(id, "sys_t2s_per_MiB")) + " |");
+        if (have("wiz-8sock") && std::isfinite(med("wiz-8sock", "ir_cmd8_per_MiB")))
+            line("| " + label("wiz-8sock") + " | | " + count(med("wiz-8sock", "ir_cmd8_per_MiB")) +
+                 " (frames) | | " + count(med("wiz-8sock", "sys_cmd8_per_MiB")) + " |");
+        line();
+        for (const char* d : {"s2t", "t2s"}) {
+            const auto names = syscall_names(d);
+            if (names.empty()) continue;
+            line(std::string("System calls per MiB by name, ") +
+                 (std::string(d) == "s2t" ? "serial→TCP" : "TCP→serial") + ":");
+            line();
+            std::string head = "| bridge |", rule = "|---|";
+            for (const auto& n : names)
+                head += " " + n + " |", rule += "---|";
+            line(head);
+            line(rule);
+            for (const auto& id : target_ids) {
+                std::string row = "| " + label(id) + " |";
+                for (const auto& n : names) {
+                    const double v = med(id, std::string("sys_") + d + "_" + n + "_per_MiB");
+                    row += " " + (std::isfinite(v) ? count(v) : std::string("0")) + " |";
+                }
+                line(row);
+            }
+            line();
+        }
     }
 
     struct Goal {
@@ -1666,6 +1939,37 @@ struct Report {
                      r <= 1.0, std::isfinite(r)});
             }
         }
+        // Counts: instructions and system calls per MiB at most socat's, each direction.
+        if (socat && std::isfinite(med("socat", "ir_s2t_per_MiB"))) {
+            for (const char* mode : {"wiz-timer", "wiz-immediate"}) {
+                if (!have(mode)) continue;
+                for (const char* what : {"ir", "sys"}) {
+                    std::string m;
+                    bool ok = true, known = true;
+                    for (const char* d : {"s2t", "t2s"}) {
+                        const std::string metric = std::string(what) + "_" + d + "_per_MiB";
+                        const double r = med(mode, metric) / med("socat", metric);
+                        ok = ok && r <= 1.0;
+                        known = known && std::isfinite(r);
+                        m += std::string(m.empty() ? "" : ", ") +
+                             (std::string(d) == "s2t" ? "serial→TCP " : "TCP→serial ") +
+                             count(med(mode, metric)) + " vs " + count(med("socat", metric)) +
+                             " (" + x(r) + ")";
+                    }
+                    g.push_back({std::string(std::string(what) == "ir"
+                                                 ? "User-space instructions per MiB"
+                                                 : "System calls per MiB") +
+                                     " at most socat's (" + label(mode) + ")",
+                                 m, ok, known});
+                }
+            }
+            const double cmd8 = med("wiz-8sock", "ir_cmd8_per_MiB");
+            const double ref = med("socat", "ir_t2s_per_MiB");
+            g.push_back({"Command-mode receive, 8 sockets: instructions per MiB at most 2× socat's "
+                         "data-mode TCP→serial",
+                         count(cmd8) + " vs " + count(ref) + " (" + x(cmd8 / ref) + ")",
+                         cmd8 / ref <= 2.0, std::isfinite(cmd8 / ref)});
+        }
         // 3. AT within 2x the pty echo loop
         {
             const double r50 = ratio("wiz-command", "at_p50_us", "pty-echo", "at_p50_us");
@@ -1682,6 +1986,13 @@ struct Report {
                 if (!have(mode)) continue;
                 const double ri = ratio(mode, "rss_idle_kb", "socat", "rss_idle_kb");
                 const double rp = ratio(mode, "hwm_kb", "socat", "hwm_kb");
+                const double pi = ratio(mode, "pss_idle_kb", "socat", "pss_idle_kb");
+                const double pl = ratio(mode, "pss_load_kb", "socat", "pss_load_kb");
+                g.push_back({"PSS at most socat's, idle and after load (" + label(mode) + ")",
+                             mb(med(mode, "pss_idle_kb")) + " / " + mb(med(mode, "pss_load_kb")) +
+                                 " vs " + mb(med("socat", "pss_idle_kb")) + " / " +
+                                 mb(med("socat", "pss_load_kb")) + ": " + x(pi) + " / " + x(pl),
+                             pi <= 1.0 && pl <= 1.0, std::isfinite(pi) && std::isfinite(pl)});
                 g.push_back({"RSS at most socat's, idle and peak (" + label(mode) + ")",
                              mb(med(mode, "rss_idle_kb")) + " / " + mb(med(mode, "hwm_kb")) +
                                  " vs " + mb(med("socat", "rss_idle_kb")) + " / " +
@@ -1832,6 +2143,10 @@ int report_only(const std::string& dir, const std::string& append) {
     opt.lat_samples = std::stoi(meta.get("opt_lat_samples"));
     opt.lat_budget = std::stod(meta.get("opt_lat_budget"));
     opt.smoke = meta.get("opt_smoke") == "1";
+    if (const std::string mib = meta.get("opt_cost_mib"); !mib.empty()) {
+        opt.cost_small_mib = std::stoull(mib);
+        opt.cost_large_mib = std::stoull(mib.substr(mib.find(',') + 1));
+    }
     Results results;
     std::ifstream in(dir + "/results.tsv");
     std::string line;
@@ -1857,6 +2172,9 @@ int usage() {
         "                    [--socat PATH] [--ser2net PATH] [--git TEXT] [--append FILE]\n"
         "                    [--targets wiz-timer,wiz-immediate,socat,ser2net-default,\n"
         "                               ser2net-64k,wiz-8sock] [--tests at,lat,s2t,t2s,both,cmd8]\n"
+        "                    [--no-costs] [--cost-mib SMALL,LARGE] [--cost-targets ...]\n"
+        "       wizbench cost --daemon PATH --out DIR [--targets ...] [--tests s2t,t2s,cmd8]\n"
+        "                    [--cost-mib SMALL,LARGE]   (callgrind and strace figures per MiB)\n"
         "       wizbench report DIR [--append FILE]   (benchmarks.md again from DIR)\n"
         "       wizbench check DIR\n");
     return 2;
@@ -1876,7 +2194,8 @@ int main(int argc, char** argv) {
         if (argc == 5 && std::string(argv[3]) == "--append") return report_only(argv[2], argv[4]);
         return usage();
     }
-    if (cmd != "run") return usage();
+    if (cmd != "run" && cmd != "cost") return usage();
+    const bool costs_only = cmd == "cost";
     Options opt;
     std::string append;
     std::vector<std::string> args(argv + 2, argv + argc);
@@ -1891,6 +2210,7 @@ int main(int argc, char** argv) {
         opt.at_samples = 30;
         opt.warmup = 3;
         opt.settle = std::chrono::milliseconds(100);
+        opt.with_costs = false;  // minutes under valgrind; scripts/check-datapath-cost.sh has its own
     }
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
@@ -1923,6 +2243,13 @@ int main(int argc, char** argv) {
             opt.with_socat = false;
         else if (a == "--no-ser2net")
             opt.with_ser2net = false;
+        else if (a == "--no-costs")
+            opt.with_costs = false;
+        else if (a == "--cost-mib") {
+            const std::string v = next();
+            opt.cost_small_mib = std::stoull(v);
+            opt.cost_large_mib = std::stoull(v.substr(v.find(',') + 1));
+        }
         else if (a == "--socat")
             opt.socat = next();
         else if (a == "--ser2net")
@@ -1931,16 +2258,39 @@ int main(int argc, char** argv) {
             opt.git = next();
         else if (a == "--append")
             append = next();
-        else if (a == "--targets" || a == "--tests") {
+        else if (a == "--targets" || a == "--tests" || a == "--cost-targets") {
             std::istringstream list(next());
             std::string item;
             while (std::getline(list, item, ','))
-                (a == "--targets" ? opt.only_targets : opt.only_tests).insert(item);
+                (a == "--targets"  ? opt.only_targets
+                 : a == "--tests" ? opt.only_tests
+                                  : opt.cost_targets)
+                    .insert(item);
         } else
             return usage();
     }
     if (opt.daemon.empty() || opt.out.empty() || opt.rounds < 1) return usage();
     ::signal(SIGPIPE, SIG_IGN);
+
+    if (costs_only) {
+        // For scripts: "target metric value" lines on stdout, nothing written to --out but the
+        // scratch directory.
+        Bench bench;
+        bench.opt = opt;
+        bench.work = opt.out + "/work";
+        ::mkdir(opt.out.c_str(), 0755);
+        ::mkdir(bench.work.c_str(), 0700);
+        try {
+            bench.measure_costs();
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "wizbench: FAILED: %s (logs under %s)\n", e.what(),
+                         bench.work.c_str());
+            return 1;
+        }
+        for (const auto& r : bench.results.records)
+            std::printf("%s %s %.0f\n", r.target.c_str(), r.metric.c_str(), r.value);
+        return 0;
+    }
 
     Bench bench;
     bench.opt = opt;
@@ -1957,6 +2307,8 @@ int main(int argc, char** argv) {
     meta.set("opt_lat_samples", std::to_string(opt.lat_samples));
     meta.set("opt_lat_budget", format("%g", opt.lat_budget));
     meta.set("opt_smoke", opt.smoke ? "1" : "0");
+    meta.set("opt_cost_mib", format("%llu,%llu", static_cast<unsigned long long>(opt.cost_small_mib),
+                                    static_cast<unsigned long long>(opt.cost_large_mib)));
     int status = 0;
     try {
         bench.run();

@@ -156,7 +156,9 @@ int main(int argc, char** argv) {
     spdlog::info("wizfi250d {} on {} (Wi-Fi backend: {})", WIZFI250D_VERSION,
                  settings->serial.describe(), settings->wifi_backend);
 
-    boost::asio::io_context io;
+    // One thread runs the loop: descriptors need no locks (only Asio's resolver thread posts
+    // completions, which keeps the scheduler's lock).
+    boost::asio::io_context io(BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO);
     SerialLink link(io, settings->serial);
     std::unique_ptr<WifiBackend> wifi;
     if (settings->wifi_backend == "wpa_supplicant") {

@@ -28,6 +28,8 @@ test_packages=(
   chromium nodejs
   # The quick start on a fresh Debian root (scripts/check-quickstart.sh).
   debootstrap python3
+  # The data path's cost check (callgrind, strace) and the benchmark's peers.
+  valgrind strace ser2net
 )
 
 packages=("${build_packages[@]}")

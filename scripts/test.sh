@@ -14,6 +14,8 @@ scripts/ctest-skips.sh build
 [ "$status" -eq 0 ] || exit "$status"
 # The benchmark still runs and its output parses (nothing about speed is asserted).
 bench/run.sh --smoke --binary build/wizfi250d
+# The data path's instructions per MiB under callgrind stay below bench/datapath-cost-ceiling.txt.
+scripts/check-datapath-cost.sh --binary build/wizfi250d
 # clang, ASan + UBSan, build-asan/: the whole suite again, then the libFuzzer targets.
 scripts/check-sanitizers.sh "$@"
 scripts/check-fuzz.sh 10

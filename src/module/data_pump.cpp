@@ -15,10 +15,53 @@ DataPump::DataPump(boost::asio::io_context& io, Callbacks callbacks)
     : callbacks_(std::move(callbacks)), flush_timer_(io), escape_timer_(io), stall_timer_(io) {}
 
 void DataPump::feed(std::string_view bytes) {
+    if (direct(bytes)) {
+        feed_direct(bytes);
+        return;
+    }
+    feed_bytes(bytes);
+}
+
+bool DataPump::direct(std::string_view bytes) const {
+    return callbacks_.send_now && !datagrams_ && !dropping_ && !in_flight_ && ready_.empty() &&
+           held_plus_ == 0 && bytes.find('+') == std::string_view::npos;
+}
+
+// The common case of bulk data, at the cost of a read and a write per read: whole packets go
+// to the network straight from the caller's buffer (head: the packet being filled), in one
+// send, as the stream would carry them anyway; only the tail that does not make a whole packet
+// is copied. What the network does not take at once queues as a packet, and serial input is
+// held until it has left (the socket's buffer is full: reading more would only pile up here).
+void DataPump::feed_direct(std::string_view bytes) {
+    const std::size_t before = packet_.size();
+    const std::size_t total = before + bytes.size();
+    const std::size_t whole = timing_.flush_when_idle ? total : total - total % (packet_limit + 1);
+    if (whole == 0) {
+        packet_.append(bytes);
+        restart_flush_timer_if(before, packet_.size());
+        return;
+    }
+    const std::string_view head = packet_;
+    const std::string_view body = bytes.substr(0, whole - before);
+    const std::size_t taken = callbacks_.send_now(head, body);
+    if (taken < whole) {
+        std::string rest;
+        rest.reserve(whole - taken);
+        if (taken < before) rest.append(head.substr(taken));
+        rest.append(body.substr(taken > before ? taken - before : 0));
+        ready_.push_back(std::move(rest));
+        hold_input();
+    }
+    packet_.assign(bytes.substr(whole - before));
+    restart_flush_timer_if(0, packet_.size());
+    send_next();
+}
+
+void DataPump::feed_bytes(std::string_view bytes) {
     feeding_ = true;
     while (!bytes.empty()) {
         if (held_plus_ == 0) {
-            // Fast path: everything up to the next '+' is plain data.
+            // Everything up to the next '+' is plain data.
             const auto plus = bytes.find('+');
             append(bytes.substr(0, plus));
             if (plus == std::string_view::npos) break;
@@ -32,7 +75,7 @@ void DataPump::feed(std::string_view bytes) {
             continue;
         }
         // Any other byte, or a 4th '+': the held '+'s and this byte are data, in order.
-        const std::string held(held_plus_, '+');
+        const std::string_view held("+++", held_plus_);
         held_plus_ = 0;
         append(held);
         append_byte(byte);
@@ -57,10 +100,14 @@ void DataPump::append(std::string_view bytes) {
             flush();
             continue;
         }
-        // The timer restarts at the 1st and every 100th byte of the packet.
-        if (before == 0 || before / flush_restart_every != packet_.size() / flush_restart_every)
-            restart_flush_timer();
+        restart_flush_timer_if(before, packet_.size());
     }
+}
+
+void DataPump::restart_flush_timer_if(std::size_t before, std::size_t after) {
+    if (after == 0) return;
+    if (before == 0 || before / flush_restart_every != after / flush_restart_every)
+        restart_flush_timer();
 }
 
 void DataPump::append_byte(char byte) {
@@ -123,7 +170,7 @@ void DataPump::on_escape_timer() {
         return;
     }
     // One or two '+' followed by silence are data.
-    const std::string held(held_plus_, '+');
+    const std::string_view held("+++", held_plus_);
     held_plus_ = 0;
     append(held);
     restart_flush_timer();
@@ -158,7 +205,7 @@ void DataPump::sent() {
     if (ready_.size() < max_ready) {
         release_input();
     } else if (input_held_) {
-        arm_stall_timer();  // the network moved: the wait starts again
+        restart_stall_wait();  // the network moved: the wait starts again
     }
 }
 
@@ -166,21 +213,34 @@ void DataPump::hold_input() {
     if (input_held_ || dropping_) return;
     input_held_ = true;
     callbacks_.hold_input();
-    arm_stall_timer();
+    restart_stall_wait();
+}
+
+void DataPump::restart_stall_wait() {
+    if (timing_.stall_limit.count() == 0) return;
+    stall_due_ = std::chrono::steady_clock::now() + timing_.stall_limit;
+    if (!stall_armed_) arm_stall_timer();
 }
 
 void DataPump::arm_stall_timer() {
-    if (timing_.stall_limit.count() == 0) return;
-    stall_timer_.expires_after(timing_.stall_limit);  // cancels an earlier wait
+    stall_armed_ = true;
+    stall_timer_.expires_at(stall_due_);
     stall_timer_.async_wait([this, generation = generation_](const boost::system::error_code& ec) {
-        if (!ec && generation == generation_) on_stall_timer();
+        if (ec || generation != generation_) return;
+        stall_armed_ = false;
+        if (!input_held_) return;
+        if (std::chrono::steady_clock::now() < stall_due_) {
+            arm_stall_timer();
+            return;
+        }
+        on_stall_timer();
     });
 }
 
 void DataPump::release_input() {
     if (!input_held_) return;
     input_held_ = false;
-    stall_timer_.cancel();
+    // The stall timer stays armed (a timerfd call saved per hold); it finds the input free.
     callbacks_.release_input();
 }
 
@@ -205,8 +265,10 @@ void DataPump::reset() {
     ++generation_;
     flush_timer_.cancel();
     escape_timer_.cancel();
+    stall_timer_.cancel();
     flush_armed_ = false;
     escape_armed_ = false;
+    stall_armed_ = false;
     packet_.clear();
     ready_.clear();
     held_plus_ = 0;

@@ -62,6 +62,9 @@ Module::Module(boost::asio::io_context& io, DaemonSettings settings, SerialLink&
                          [this] { escaped_from_data_mode(); },
                          [this] { hold_input(); },
                          [this] { release_input(); },
+                         [this](std::string_view head, std::string_view body) {
+                             return send_data_now(head, body);
+                         },
                      }),
       air_timer_(io),
       air_deadline_(io),
@@ -244,6 +247,13 @@ void Module::on_serial_input(std::string_view bytes) {
             break;
     }
     last_serial_input_ = std::chrono::steady_clock::now();
+    if (state_ == ModuleState::data && pending_input_.empty() && !input_held_ && !air_current_ &&
+        !output_.congested()) {
+        // Data mode with nothing waiting: the bytes go to the pump straight from the read
+        // buffer (it copies what it keeps).
+        data_pump_.feed(bytes);
+        return;
+    }
     pending_input_.append(bytes);
     process_input();
 }

@@ -126,6 +126,11 @@ void Module::send_data_packet(std::string packet, std::function<void(bool ok)> d
                  });
 }
 
+std::size_t Module::send_data_now(std::string_view head, std::string_view body) {
+    const auto socket = data_socket_ && data_connected_ ? sockets_.at(*data_socket_) : nullptr;
+    return socket ? socket->send_now(head, body) : 0;
+}
+
 void Module::socket_listening(Socket& socket) {
     if (images_.ram.listen_event && !quiet_socket_events_)
         output_.event(Event::listen, socket.cid());
@@ -178,11 +183,18 @@ void Module::socket_received(Socket& socket, const Endpoint& from, std::string_v
         return;
     }
     // One read may hold more than a frame's worth (spec §3.3: at most 1460 bytes each).
-    while (!bytes.empty()) {
-        const auto n = std::min<std::size_t>(bytes.size(), frame_payload_limit);
-        output_.frame(socket.cid(), from.ip, from.port, bytes.substr(0, n));
-        bytes.remove_prefix(n);
+    output_.frames(socket.cid(), from.ip, from.port, bytes, frame_payload_limit);
+}
+
+bool Module::socket_received_borrowing(Socket& socket, const Endpoint& from,
+                                       std::string_view bytes, std::function<void()> resume) {
+    if (state_ == ModuleState::data && data_socket_ == socket.cid() && !output_.capturing()) {
+        last_socket_data_ = std::chrono::steady_clock::now();
+        // Data mode: the bytes go to the serial line from the socket's buffer.
+        return output_.raw_borrowing(bytes, std::move(resume));
     }
+    socket_received(socket, from, bytes);
+    return false;
 }
 
 bool Module::receive_room() const {

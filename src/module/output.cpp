@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <array>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 
@@ -83,6 +84,12 @@ void Output::raw(std::string_view bytes) {
     emit(bytes);
 }
 
+bool Output::raw_borrowing(std::string_view bytes, std::function<void()> release) {
+    if (capture_ || bytes.empty()) return false;
+    if (spdlog::should_log(spdlog::level::trace)) spdlog::trace("serial tx: {}", hex_dump(bytes));
+    return link_.write_borrowing(bytes, std::move(release));
+}
+
 void Output::echo(std::string_view bytes) {
     if (capture_) return;
     emit(bytes, Sensitivity::plain, false);
@@ -147,35 +154,62 @@ void Output::banner() {
     event(Event::boot);
 }
 
-void Output::frame(unsigned cid, const Ipv4& peer_ip, std::uint16_t peer_port,
-                   std::string_view payload) {
+void Output::frames(unsigned cid, const Ipv4& peer_ip, std::uint16_t peer_port,
+                    std::string_view payload, std::size_t limit) {
+    if (capture_ || spdlog::should_log(spdlog::level::trace)) {
+        frames_.clear();
+        append_frames(frames_, cid, peer_ip, peer_port, payload, limit);
+        emit(frames_);
+        return;
+    }
+    // Built straight into the serial queue: the payload is copied once.
+    // Room for the headers and trailers too (at most 64 bytes a frame).
+    constexpr std::size_t frame_room = 64;
+    std::string& chunk =
+        link_.open_chunk(payload.size() + (payload.size() / limit + 1) * frame_room);
+    const std::size_t before = chunk.size();
+    append_frames(chunk, cid, peer_ip, peer_port, payload, limit);
+    link_.close_chunk(before);
+}
+
+void Output::append_frames(std::string& bytes, unsigned cid, const Ipv4& peer_ip,
+                           std::uint16_t peer_port, std::string_view payload,
+                           std::size_t limit) const {
     const ReceiveFormat& form = profile_.receive_format;
     // A character set to 0x00 is never written: the firmware builds these with %c.
     const auto put = [](std::string& s, char c) {
         if (c != '\0') s.push_back(c);
     };
-    std::string bytes;
-    bytes.reserve(payload.size() + 40);
-    if (form.on(0)) put(bytes, form.start);
+    // Everything before the length is the same in every frame of this payload.
+    std::string head;
+    if (form.on(0)) put(head, form.start);
     if (form.on(1)) {
         char buf[16];
         std::snprintf(buf, sizeof buf, "%x", cid);
-        bytes += buf;
+        head += buf;
     }
     // The delimiter stands at three fixed places whenever it is on.
-    if (form.on(2)) put(bytes, form.delim);
-    if (form.on(3)) bytes += peer_ip.to_string();
-    if (form.on(2)) put(bytes, form.delim);
-    if (form.on(4)) bytes += std::to_string(peer_port);
-    if (form.on(2)) put(bytes, form.delim);
-    if (form.on(5)) bytes += std::to_string(payload.size());
-    if (form.on(6)) put(bytes, form.end);
-    bytes += payload;
-    // Q3 fixed: only the trailer characters that are on (the firmware repeats the header when
-    // trailer 1 is off).
-    if (form.on(7)) put(bytes, form.trailer1);
-    if (form.on(8)) put(bytes, form.trailer2);
-    emit(bytes);
+    if (form.on(2)) put(head, form.delim);
+    if (form.on(3)) head += peer_ip.to_string();
+    if (form.on(2)) put(head, form.delim);
+    if (form.on(4)) head += std::to_string(peer_port);
+    if (form.on(2)) put(head, form.delim);
+    while (!payload.empty()) {
+        const std::string_view part = payload.substr(0, limit);
+        payload.remove_prefix(part.size());
+        bytes += head;
+        if (form.on(5)) {
+            char buf[24];
+            const auto end = std::to_chars(buf, buf + sizeof buf, part.size()).ptr;
+            bytes.append(buf, end);
+        }
+        if (form.on(6)) put(bytes, form.end);
+        bytes += part;
+        // Q3 fixed: only the trailer characters that are on (the firmware repeats the header
+        // when trailer 1 is off).
+        if (form.on(7)) put(bytes, form.trailer1);
+        if (form.on(8)) put(bytes, form.trailer2);
+    }
 }
 
 void Output::debug(std::string_view text_line) {

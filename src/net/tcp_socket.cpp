@@ -2,6 +2,8 @@
 #include "tcp_socket.hpp"
 
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
 
 namespace wizfi250d {
 
@@ -43,19 +45,29 @@ void TcpSocket::drop_connection() {
 }
 
 void TcpSocket::receive() {
+    // One read at a time, and none while the module still uses the buffer (it reads again
+    // when it gives the buffer back).
+    if (reading_ || lent_) return;
     if (!observer().receive_room()) {
         observer().when_receive_room([self = shared_from_this(), this, generation = generation_] {
             if (generation == generation_ && stream_) receive();
         });
         return;
     }
+    reading_ = true;
     stream_->async_read_some(
         boost::asio::buffer(buffer_), [self = shared_from_this(), this, generation = generation_](
                                           const boost::system::error_code& ec, std::size_t n) {
+            reading_ = false;
             if (generation != generation_) return;
             if (n > 0) {
                 count_received(n);
-                observer().socket_received(*this, peer_, std::string_view(buffer_.data(), n));
+                lent_ = observer().socket_received_borrowing(
+                    *this, peer_, std::string_view(buffer_.data(), n),
+                    [self = shared_from_this(), this] {
+                        lent_ = false;
+                        if (connected()) receive();
+                    });
             }
             if (generation != generation_) return;  // closed by what the data triggered
             if (ec) {
@@ -75,6 +87,20 @@ void TcpSocket::send(std::string bytes, SendDone done) {
     }
     sends_.push_back({std::move(bytes), std::move(done)});
     if (!writing_) write_next();
+}
+
+std::size_t TcpSocket::send_now(std::string_view head, std::string_view body) {
+    if (!connected() || writing_ || stream_->tls() != nullptr) return 0;
+    std::array<iovec, 2> parts{{{const_cast<char*>(head.data()), head.size()},
+                                {const_cast<char*>(body.data()), body.size()}}};
+    msghdr message{};
+    message.msg_iov = head.empty() ? &parts[1] : parts.data();
+    message.msg_iovlen = head.empty() ? 1 : 2;
+    const ssize_t n =
+        ::sendmsg(stream_->socket().native_handle(), &message, MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (n <= 0) return 0;
+    count_sent(static_cast<std::size_t>(n));
+    return static_cast<std::size_t>(n);
 }
 
 void TcpSocket::write_next() {

@@ -81,6 +81,7 @@ public:
     using Socket::Socket;
 
     void send(std::string bytes, SendDone done) override;
+    std::size_t send_now(std::string_view head, std::string_view body) override;
     std::optional<Endpoint> peer() const override;
     std::uint16_t local_port() const override { return local_port_; }
     bool connected() const override { return stream_ != nullptr && connected_; }
@@ -108,9 +109,13 @@ private:
 
     bool connected_ = false;
     Endpoint peer_;
-    // One read takes what the kernel has, up to 16 KiB; the module cuts it into frames.
-    std::array<char, 16384> buffer_{};
+    // One read takes what the kernel has, up to 64 KiB; the module cuts it into frames. Not
+    // zeroed: pages count towards RSS only once a read has used them.
+    std::array<char, 65536> buffer_;
     std::deque<PendingSend> sends_;
+    bool reading_ = false;
+    // The module still writes the last read from buffer_ to the serial line.
+    bool lent_ = false;
     bool writing_ = false;
 };
 

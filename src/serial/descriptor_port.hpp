@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <unistd.h>
+
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <utility>
 
@@ -13,13 +15,21 @@ namespace wizfi250d {
 // master side of a pseudo-terminal. Subclasses add the line settings and the name.
 class DescriptorPort : public SerialPort {
 public:
-    DescriptorPort(boost::asio::io_context& io, UniqueFd fd) : descriptor_(io, fd.release()) {}
+    DescriptorPort(boost::asio::io_context& io, UniqueFd fd) : descriptor_(io, fd.release()) {
+        // write_now() must never block.
+        boost::system::error_code ignored;
+        descriptor_.native_non_blocking(true, ignored);
+    }
 
     void async_read_some(boost::asio::mutable_buffer buffer, Handler handler) override {
         descriptor_.async_read_some(buffer, std::move(handler));
     }
     void async_write_some(boost::asio::const_buffer buffer, Handler handler) override {
         descriptor_.async_write_some(buffer, std::move(handler));
+    }
+    std::size_t write_now(std::string_view bytes) override {
+        const ssize_t n = ::write(fd(), bytes.data(), bytes.size());
+        return n > 0 ? static_cast<std::size_t>(n) : 0;
     }
     void close() override {
         boost::system::error_code ignored;

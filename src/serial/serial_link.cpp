@@ -3,6 +3,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/error.hpp>
 #include <boost/asio/post.hpp>
 #include <utility>
@@ -10,7 +11,8 @@
 namespace wizfi250d {
 
 namespace {
-constexpr std::size_t read_buffer_size = 4096;
+// A pty hands over at most 4 KiB per read; a UART at 3 Mbit/s fills 64 KiB in 0.2 s.
+constexpr std::size_t read_buffer_size = 65536;
 
 bool is_abort(const boost::system::error_code& ec) {
     return ec == boost::asio::error::operation_aborted;
@@ -23,7 +25,8 @@ SerialLink::SerialLink(boost::asio::io_context& io, SerialSpec spec)
       retry_timer_(io),
       hold_timer_(io),
       idle_timer_(io),
-      read_buffer_(read_buffer_size) {}
+      // Not zeroed: pages count towards RSS only once a read has used them.
+      read_buffer_(new char[read_buffer_size]) {}
 
 // The timers cancel their waits as they go; the handlers find alive_ gone.
 SerialLink::~SerialLink() {
@@ -109,7 +112,7 @@ void SerialLink::read_more() {
     if (!port_ || reading_ || delivering_ || input_paused_ || input_ended_ || held_input_ > 0)
         return;
     reading_ = true;
-    port_->async_read_some(boost::asio::buffer(read_buffer_),
+    port_->async_read_some(boost::asio::buffer(read_buffer_.get(), read_buffer_size),
                            [this, alive = std::weak_ptr<bool>(alive_), generation = generation_](
                                const boost::system::error_code& ec, std::size_t n) {
                                if (alive.expired()) return;
@@ -139,7 +142,7 @@ void SerialLink::deliver_held_input() {
     if (!deliver) return;
     const std::weak_ptr<bool> alive = alive_;
     delivering_ = true;
-    deliver(std::string_view(read_buffer_.data(), n));
+    deliver(std::string_view(read_buffer_.get(), n));
     if (alive.expired()) return;
     delivering_ = false;
 }
@@ -167,25 +170,71 @@ void SerialLink::resume_input() {
 
 void SerialLink::write(std::string_view bytes) {
     if (bytes.empty()) return;
+    if (port_ && !writing_ && queue_.empty()) {
+        // Nothing waits: the device takes what it can at once, and only the rest is copied.
+        bytes.remove_prefix(port_->write_now(bytes));
+        if (bytes.empty()) return;
+    }
     // The front chunk's bytes may be in flight: they must not move, so append behind them.
-    if (queue_.empty() || (writing_ && queue_.size() == 1)) queue_.emplace_back();
+    if (queue_.empty() || (writing_ && queue_.size() == 1) || queue_.back().release)
+        queue_.emplace_back();
     queue_.back().bytes.append(bytes);
     queued_bytes_ += bytes.size();
     write_more();
 }
 
+std::string& SerialLink::open_chunk(std::size_t room) {
+    if (queue_.empty() || (writing_ && queue_.size() == 1) || queue_.back().release ||
+        queue_.back().bytes.capacity() - queue_.back().bytes.size() < room) {
+        queue_.emplace_back();
+        queue_.back().bytes.reserve(std::max<std::size_t>(room, 16 * 1024));
+    }
+    return queue_.back().bytes;
+}
+
+void SerialLink::close_chunk(std::size_t size_before) {
+    queued_bytes_ += queue_.back().bytes.size() - size_before;
+    write_more();
+}
+
+bool SerialLink::write_borrowing(std::string_view bytes, std::function<void()> release) {
+    if (bytes.empty()) return false;
+    if (port_ && !writing_ && queue_.empty()) {
+        bytes.remove_prefix(port_->write_now(bytes));
+        if (bytes.empty()) return false;
+    }
+    Chunk chunk;
+    chunk.borrowed = bytes;
+    chunk.release = std::move(release);
+    queue_.push_back(std::move(chunk));
+    queued_bytes_ += bytes.size();
+    write_more();
+    return true;
+}
+
 void SerialLink::hold(std::chrono::milliseconds duration) {
     if (duration.count() <= 0) return;
-    queue_.push_back(Chunk{{}, duration});
+    Chunk chunk;
+    chunk.hold = duration;
+    queue_.push_back(std::move(chunk));
     write_more();
 }
 
 void SerialLink::write_more() {
     if (!port_ || writing_) return;
     while (!queue_.empty() && queue_.front().hold.count() == 0 &&
-           front_offset_ == queue_.front().bytes.size()) {
+           front_offset_ == queue_.front().data().size()) {
+        const auto release = std::move(queue_.front().release);
         queue_.pop_front();
         front_offset_ = 0;
+        if (release) {
+            // The owner may write again from here: start over.
+            const std::weak_ptr<bool> alive = alive_;
+            release();
+            if (alive.expired()) return;
+            write_more();
+            return;
+        }
     }
     if (queue_.empty()) return;
 
@@ -201,8 +250,9 @@ void SerialLink::write_more() {
             });
         return;
     }
+    const std::string_view data = chunk.data();
     port_->async_write_some(
-        boost::asio::buffer(chunk.bytes.data() + front_offset_, chunk.bytes.size() - front_offset_),
+        boost::asio::buffer(data.data() + front_offset_, data.size() - front_offset_),
         [this, alive = std::weak_ptr<bool>(alive_), generation = generation_](
             const boost::system::error_code& ec, std::size_t n) {
             if (alive.expired()) return;

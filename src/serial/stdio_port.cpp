@@ -63,6 +63,8 @@ public:
                 static_cast<const char*>(buffer.data())[buffer.size() - 1] == '\n';
         output_.async_write_some(buffer, std::move(handler));
     }
+    // The terminal may be shared with other programs: every write goes through the loop.
+    std::size_t write_now(std::string_view /*bytes*/) override { return 0; }
     void apply(const UartSettings& settings) override {
         spdlog::debug("stdio: line settings {} do not apply to a terminal", settings.to_string());
     }

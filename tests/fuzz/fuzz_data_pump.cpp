@@ -7,7 +7,8 @@
 // Input: byte 0 holds options (bit 0: flush when idle; bit 1: the network completes each packet
 // only at the next silence, so packets queue up and input is held; bit 2: the data socket goes
 // away at the end (reset); bit 3: a UDP socket, so packets are never joined); byte 1 & 7 is the
-// number of extra cut points, and that many bytes follow with their positions; the rest is the
+// bit 4: the socket takes bytes at once (send_now), up to (bits 5-7) * 700 bytes per call, so
+// whole packets skip the queue and the rest queues); byte 1 & 7 is the number of extra cut points, and that many bytes follow with their positions; the rest is the
 // serial stream.
 //
 // Checks (a failed one aborts), against a model of spec §4.2/§4.3:
@@ -81,6 +82,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const bool deferred = (data[0] & 2u) != 0;
     const bool reset_at_end = (data[0] & 4u) != 0;
     const bool datagrams = (data[0] & 8u) != 0;
+    const bool direct = (data[0] & 16u) != 0;
+    const std::size_t direct_limit = (data[0] >> 5) * std::size_t{700};
     const std::size_t cuts = data[1] & 7u;
     if (size < 2 + cuts) return 0;
     const std::string_view stream(reinterpret_cast<const char*>(data + 2 + cuts), size - 2 - cuts);
@@ -115,6 +118,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                           [&] {
                               check(input_held, "release_input without hold_input");
                               input_held = false;
+                          },
+                          [&](std::string_view head, std::string_view body) -> std::size_t {
+                              if (!direct) return 0;
+                              check(!datagrams, "no direct sends on a UDP socket");
+                              check(!head.empty() || !body.empty(), "no empty direct send");
+                              const std::string both = std::string(head) + std::string(body);
+                              const std::size_t n = std::min(both.size(), direct_limit);
+                              sent.append(both, 0, n);
+                              return n;
                           },
                       });
     DataPump::Timing timing;

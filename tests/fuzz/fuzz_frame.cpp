@@ -51,6 +51,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     ip.octets = {byte(1), byte(2), byte(3), byte(4)};
     const auto port = static_cast<std::uint16_t>(byte(5) << 8 | byte(6));
     const std::string_view payload = rest.substr(7);
+    if (payload.empty()) return 0;  // a read never delivers nothing
 
     fuzz::ModuleEnv env;
     Module& m = env.module();
@@ -59,7 +60,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     env.output().clear();
     if (code != ResultCode::ok) return 0;
 
-    m.output().frame(cid, ip, port, payload);
+    m.output().frames(cid, ip, port, payload, payload.size());
     env.settle(4096);
     const std::string& out = env.output();
     const ReceiveFormat& form = m.profile().receive_format;

@@ -26,6 +26,13 @@ protected:
                          [this] { ++escapes_; },
                          [this] { events_ += "hold "; },
                          [this] { events_ += "release "; },
+                         [this](std::string_view head, std::string_view body) -> std::size_t {
+                             if (direct_room_ == 0) return 0;
+                             const std::string both = std::string(head) + std::string(body);
+                             const std::size_t n = std::min(both.size(), direct_room_);
+                             direct_ += both.substr(0, n);
+                             return n;
+                         },
                      }) {
         DataPump::Timing timing;
         timing.flush = milliseconds(20);
@@ -51,6 +58,9 @@ protected:
     std::vector<std::function<void(bool)>> pending_;
     unsigned escapes_ = 0;
     std::string events_;
+    // What the socket takes at once per call (0: nothing, every packet queues).
+    std::size_t direct_room_ = 0;
+    std::string direct_;
     DataPump pump_;
 };
 
@@ -179,6 +189,38 @@ TEST_F(DataPumpTest, ResetDropsEverythingAndReleasesInput) {
     run_for(milliseconds(100));
     EXPECT_EQ(sent_.size(), 1u) << "nothing leaves after a reset";
     EXPECT_EQ(escapes_, 0u);
+}
+
+TEST_F(DataPumpTest, WholePacketsGoStraightToASocketThatTakesThem) {
+    direct_room_ = 1 << 20;
+    const std::string bytes(3 * (DataPump::packet_limit + 1) + 10, 'x');
+    pump_.feed(bytes);
+    EXPECT_EQ(direct_, bytes.substr(0, 3 * (DataPump::packet_limit + 1)))
+        << "whole packets at once, the tail waits for the timer";
+    EXPECT_TRUE(sent_.empty());
+    run_for(milliseconds(200));
+    ASSERT_EQ(sent_.size(), 1u) << "the flush timer sends the tail";
+    EXPECT_EQ(sent_[0], std::string(10, 'x'));
+}
+
+TEST_F(DataPumpTest, WhatTheSocketDoesNotTakeQueuesAndHoldsInput) {
+    direct_room_ = 1000;
+    const std::string bytes(2 * (DataPump::packet_limit + 1), 'y');
+    pump_.feed(bytes);
+    EXPECT_EQ(direct_, bytes.substr(0, 1000));
+    ASSERT_EQ(sent_.size(), 1u);
+    EXPECT_EQ(sent_[0], bytes.substr(1000));
+    EXPECT_EQ(events_, "hold ");
+    complete_send();
+    EXPECT_EQ(events_, "hold release ");
+}
+
+TEST_F(DataPumpTest, APlusTakesTheQueuedWay) {
+    direct_room_ = 1 << 20;
+    pump_.feed("ab+");
+    pump_.feed("c");
+    run_for(milliseconds(200));
+    EXPECT_EQ(direct_ + (sent_.empty() ? std::string() : sent_[0]), "ab+c");
 }
 
 }  // namespace

@@ -39,6 +39,10 @@ public:
         std::function<void()> escaped;  // +++ recognised
         std::function<void()> hold_input;
         std::function<void()> release_input;
+        // Stream sockets only (optional): hands head then body to the network at once, without
+        // blocking, and says how many bytes it took (0 when it would block or cannot send
+        // directly; what is left goes through send).
+        std::function<std::size_t(std::string_view head, std::string_view body)> send_now;
     };
 
     static constexpr std::size_t packet_limit = 1460;  // sent when it holds more than this
@@ -60,9 +64,16 @@ public:
     std::size_t dropped() const { return dropped_; }
 
 private:
+    // Whether bytes can skip the packet queue: a stream, nothing waiting, no '+' held or in
+    // bytes, not dropping.
+    bool direct(std::string_view bytes) const;
+    void feed_direct(std::string_view bytes);
+    void feed_bytes(std::string_view bytes);
     void append(std::string_view bytes);
     void append_byte(char byte);
     void restart_flush_timer();
+    // The flush timer restarts at the 1st and every 100th byte of a packet.
+    void restart_flush_timer_if(std::size_t before, std::size_t after);
     void restart_escape_timer();
     void arm_flush_timer();
     void arm_escape_timer();
@@ -71,6 +82,7 @@ private:
     void send_next();
     void sent();
     void hold_input();
+    void restart_stall_wait();
     void arm_stall_timer();
     void release_input();
     void on_stall_timer();
@@ -97,6 +109,10 @@ private:
     bool flush_armed_ = false;
     bool feeding_ = false;
     bool escape_armed_ = false;
+    // The stall wait moves with every packet the network takes; like the others, its timer is
+    // armed once and re-armed when it fires early.
+    std::chrono::steady_clock::time_point stall_due_{};
+    bool stall_armed_ = false;
 };
 
 }  // namespace wizfi250d

@@ -185,6 +185,8 @@ private:
     void socket_connected(Socket& socket) override;
     void socket_closed(Socket& socket, bool relistening) override;
     void socket_received(Socket& socket, const Endpoint& from, std::string_view bytes) override;
+    bool socket_received_borrowing(Socket& socket, const Endpoint& from, std::string_view bytes,
+                                   std::function<void()> resume) override;
     bool receive_room() const override;
     void when_receive_room(std::function<void()> callback) override;
 
@@ -217,6 +219,7 @@ private:
     void check_gateway(std::chrono::steady_clock::time_point now);
     void start_data_mode();
     void send_data_packet(std::string packet, std::function<void(bool ok)> done);
+    std::size_t send_data_now(std::string_view head, std::string_view body);
     void escaped_from_data_mode();
 
     void set_state(ModuleState next, std::string_view why);

@@ -41,6 +41,9 @@ public:
 
     // Data-mode payload: never filtered.
     void raw(std::string_view bytes);
+    // The same without a copy: bytes stay in use until the serial line has taken them; then
+    // release() runs. false: the line took them at once (release() does not run).
+    bool raw_borrowing(std::string_view bytes, std::function<void()> release);
     // Command-mode echo: never filtered and not traced (the received line is traced instead,
     // with its secrets masked).
     void echo(std::string_view bytes);
@@ -56,9 +59,10 @@ public:
     void join_info(std::string_view text);
     // The boot banner (EVT class, MEVTFORM digit 1).
     void banner();
-    // A command-mode receive frame (spec §3.3).
-    void frame(unsigned cid, const Ipv4& peer_ip, std::uint16_t peer_port,
-               std::string_view payload);
+    // Command-mode receive frames (spec §3.3): the payload cut into frames of at most limit
+    // bytes, each with its header.
+    void frames(unsigned cid, const Ipv4& peer_ip, std::uint16_t peer_port,
+                std::string_view payload, std::size_t limit);
     // A DBG-class line (printed at AT+MMSG=3 only); CRLF appended.
     void debug(std::string_view text);
 
@@ -77,6 +81,9 @@ public:
 private:
     enum class PrintClass { rsp, evt, dbg };
     bool visible(PrintClass print_class) const;
+    void append_frames(std::string& bytes, unsigned cid, const Ipv4& peer_ip,
+                       std::uint16_t peer_port, std::string_view payload,
+                       std::size_t limit) const;
     void emit(std::string_view bytes, Sensitivity sensitivity = Sensitivity::plain,
               bool traced = true);
 
@@ -84,6 +91,8 @@ private:
     const Profile& profile_;
     std::string firmware_version_;
     std::optional<std::string> capture_;
+    // Reused for the frames of each read (no allocation per frame).
+    std::string frames_;
     std::size_t capture_limit_ = 0;
 };
 

@@ -64,6 +64,15 @@ public:
     // that listens again on the same CID.
     virtual void socket_closed(Socket& socket, bool relistening) = 0;
     virtual void socket_received(Socket& socket, const Endpoint& from, std::string_view bytes) = 0;
+    // The same, but the observer may keep using bytes (the socket's read buffer) after it
+    // returns, to spare a copy: then it returns true and calls resume() once it is done with
+    // them, and the socket reads nothing until then.
+    virtual bool socket_received_borrowing(Socket& socket, const Endpoint& from,
+                                           std::string_view bytes,
+                                           std::function<void()> /*resume*/) {
+        socket_received(socket, from, bytes);
+        return false;
+    }
     // Backpressure from the serial side: a socket reads only while there is room, and asks to
     // be called back when there is room again.
     virtual bool receive_room() const = 0;
@@ -114,6 +123,12 @@ public:
     // Sends bytes (to `to` for UDP when given, else to the peer). done runs when the bytes are
     // handed to the kernel, or on failure.
     virtual void send(std::string bytes, SendDone done) = 0;
+    // Hands head then body to the kernel at once, without blocking, and returns how many bytes
+    // it took: 0 for sockets that cannot (TLS, datagrams), while sends are queued, or on an
+    // error (the next send() reports it).
+    virtual std::size_t send_now(std::string_view /*head*/, std::string_view /*body*/) {
+        return 0;
+    }
 
     // The peer: the connected one for TCP, the stored one for UDP; nullopt when there is none
     // (a server without a client, a UDP server that has heard from nobody).

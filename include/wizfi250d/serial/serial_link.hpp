@@ -50,6 +50,15 @@ public:
 
     // Queues bytes for the wire.
     void write(std::string_view bytes);
+    // The same without a copy: what the device does not take at once stays where it is, queued
+    // by reference, and release() runs once it is written (or dropped with the queue). false:
+    // all was written at once (release() does not run).
+    bool write_borrowing(std::string_view bytes, std::function<void()> release);
+    // For output built in place (no copy): open_chunk() gives a chunk at the end of the queue
+    // with room for at least `room` more bytes (appending never moves it); close_chunk() with
+    // its size from before queues what was appended.
+    std::string& open_chunk(std::size_t room);
+    void close_chunk(std::size_t size_before);
     // Holds the wire for this long before the next queued bytes (AT+MEVTDELAY).
     void hold(std::chrono::milliseconds duration);
 
@@ -80,6 +89,10 @@ private:
     struct Chunk {
         std::string bytes;
         std::chrono::milliseconds hold{0};
+        // Bytes owned by someone else (write_borrowing), told by release() when done.
+        std::string_view borrowed;
+        std::function<void()> release;
+        std::string_view data() const { return release ? borrowed : std::string_view(bytes); }
     };
 
     void open_port();
@@ -109,7 +122,7 @@ private:
     boost::asio::steady_timer retry_timer_;
     boost::asio::steady_timer hold_timer_;
     boost::asio::steady_timer idle_timer_;
-    std::vector<char> read_buffer_;
+    std::unique_ptr<char[]> read_buffer_;
     std::deque<Chunk> queue_;
     std::size_t queued_bytes_ = 0;
     std::size_t front_offset_ = 0;

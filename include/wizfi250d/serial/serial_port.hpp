@@ -34,6 +34,9 @@ public:
     virtual ~SerialPort() = default;
     virtual void async_read_some(boost::asio::mutable_buffer buffer, Handler handler) = 0;
     virtual void async_write_some(boost::asio::const_buffer buffer, Handler handler) = 0;
+    // Writes what the device takes at once, without blocking: the number of bytes (0 when it
+    // would block; an error shows at the next asynchronous write).
+    virtual std::size_t write_now(std::string_view bytes) = 0;
     // Applies line settings. What the device refuses (a pty ignores parity and 7 data bits) or
     // cannot do exactly (0.5 and 1.5 stop bits) is logged as a warning, never fatal.
     virtual void apply(const UartSettings& settings) = 0;
