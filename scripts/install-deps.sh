@@ -8,6 +8,7 @@ build_packages=(
   build-essential cmake pkg-config
   libboost-dev libssl-dev libspdlog-dev
   libnl-3-dev libnl-genl-3-dev libnl-route-3-dev
+  libmosquitto-dev
 )
 test_packages=(
   googletest libgtest-dev libgmock-dev
@@ -15,6 +16,8 @@ test_packages=(
   wpasupplicant hostapd
   dnsmasq-base busybox udhcpc dhcpcd-base isc-dhcp-client
   systemd-container
+  # The MQTT broker of the AT+MQTTCON tests.
+  mosquitto
   clang libclang-rt-14-dev
   # The packaging checks: the .deb (lintian, and adduser for its postinst) and the OpenWrt
   # package's shell scripts.

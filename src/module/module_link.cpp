@@ -70,6 +70,8 @@ void Module::apply_wadns_servers() {
 }
 
 void Module::leave() {
+    // AT+WLEAVE stops MQTT first ("[MQTT DISCONNECT]"), then closes the sockets.
+    mqtt_.disconnect();
     close_all_sockets();
     air_server_.reset();
     const bool was_up = link_up();
@@ -81,6 +83,7 @@ void Module::leave() {
 void Module::link_lost() {
     if (!link_up()) return;
     spdlog::warn("Wi-Fi link lost");
+    mqtt_.end_with_event("the Wi-Fi link went down");
     close_all_sockets();
     air_server_.reset();
     wifi_link_.reset();
