@@ -48,6 +48,9 @@ bool MosquittoBroker::available(std::string& why) {
         "user " + std::string(self != nullptr ? self->pw_name : "root") + "\n" +
         "per_listener_settings false\n"
         "persistence false\n"
+        // Keep every QoS 1/2 message for a slow subscriber (the default drops after 1000).
+        "max_queued_messages 0\n"
+        "max_queued_bytes 0\n"
         "log_dest stderr\n"
         "log_type all\n"
         "listener " +

@@ -5,6 +5,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <string>
@@ -46,6 +47,24 @@ std::string q_frame(std::string_view topic, std::string_view payload) {
         return r;
     if (auto r = d.send(payload); !r) return r;
     return d.expect(kOk, kBulkTimeout);
+}
+
+// Reads exactly expected.size() bytes from the serial line and compares them; a mismatch shows
+// only the first difference (these transfers are megabytes).
+::testing::AssertionResult expect_bulk(Daemon& d, const std::string& expected) {
+    SerialLine line;
+    if (auto r = line.open(d.link()); !r) return r;
+    std::string got;
+    const auto r = line.read_exactly(expected.size(), got, kBulkTimeout);
+    const auto at = std::mismatch(got.begin(), got.end(), expected.begin()).first - got.begin();
+    if (r && got == expected) return ::testing::AssertionSuccess();
+    const auto from = at > 40 ? at - 40 : 0;
+    return ::testing::AssertionFailure()
+           << "received " << got.size() << " of " << expected.size()
+           << " bytes; first difference at offset " << at << ":\n  expected: "
+           << escape_bytes(std::string_view(expected).substr(from, 120))
+           << "\n  received: " << escape_bytes(std::string_view(got).substr(from, 120))
+           << (r ? "" : "\n" + std::string(r.message()));
 }
 
 class Mqtt : public ::testing::Test {
@@ -311,7 +330,7 @@ TEST_F(Mqtt, ThousandMessagesEachWay) {
     });
     std::string expected;
     for (std::size_t i = 0; i < count; ++i) expected += q_frame("down", payload("down", i));
-    const auto received = d.expect(expected, kBulkTimeout);
+    const auto received = expect_bulk(d, expected);
     sender.join();
     ASSERT_TRUE(received);
 }
@@ -349,7 +368,7 @@ TEST_F(Mqtt, HostThatStopsReadingHoldsPublishesAtTheBroker) {
     // Now read everything: nothing a QoS 1 subscriber was promised is lost, in order.
     std::string expected;
     for (std::size_t i = 0; i < count; ++i) expected += q_frame("flood", payload(i));
-    const auto received = d.expect(expected, kBulkTimeout);
+    const auto received = expect_bulk(d, expected);
     sender.join();
     ASSERT_TRUE(received);
     EXPECT_TRUE(sent.load());
