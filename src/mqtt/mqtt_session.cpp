@@ -28,6 +28,21 @@ constexpr std::string_view disconnect_event = "\r\n[MQTT DISCONNECT]\r\n";
 
 }  // namespace
 
+std::string mqtt_receive_frame(std::string_view topic, std::string_view payload) {
+    // The firmware's W_RSP("{Q,%.*s,,%d}%.*s\r\n"), except that the payload is passed on whole
+    // (the firmware cuts it at 255 characters and at a NUL byte).
+    std::string frame;
+    frame.reserve(topic.size() + payload.size() + 24);
+    frame += "{Q,";
+    frame += topic;
+    frame += ",,";
+    frame += std::to_string(payload.size());
+    frame += '}';
+    frame += payload;
+    frame += "\r\n";
+    return frame;
+}
+
 MqttSession::MqttSession(boost::asio::io_context& io, Output& output)
     : io_(io), output_(output), client_(io, *this), deadline_(io) {}
 
@@ -138,18 +153,8 @@ void MqttSession::publish(const std::string& topic, std::string_view payload, in
 }
 
 void MqttSession::mqtt_message(std::string_view topic, std::string_view payload) {
-    // The firmware's W_RSP("{Q,%.*s,,%d}%.*s\r\n"), in one piece; the payload is passed on
-    // whole and binary-safe (the firmware cuts it at 255 characters and at a NUL byte).
-    std::string frame;
-    frame.reserve(topic.size() + payload.size() + 24);
-    frame += "{Q,";
-    frame += topic;
-    frame += ",,";
-    frame += std::to_string(payload.size());
-    frame += '}';
-    frame += payload;
-    frame += "\r\n";
-    output_.text(frame);
+    // One write: a frame never splits another frame or event.
+    output_.text(mqtt_receive_frame(topic, payload));
 }
 
 void MqttSession::mqtt_lost(std::string_view why) {

@@ -22,6 +22,10 @@ namespace wizfi250d {
 
 class Output;
 
+// A received publish as the module prints it (spec §2.6): "{Q,<topic>,,<len>}<payload>\r\n",
+// the payload whole and binary-safe.
+std::string mqtt_receive_frame(std::string_view topic, std::string_view payload);
+
 class MqttSession final : private MqttClient::Observer {
 public:
     using Finish = std::function<void(ResultCode code)>;
