@@ -481,14 +481,18 @@ TEST_F(Mqtt, PasswordNeverInTheLog) {
 
 class MqttTls : public Mqtt {
 protected:
-    ::testing::AssertionResult start_tls(bool option_on) {
+    // without_ip: the broker's certificate names tls.test only, not 127.0.0.1.
+    ::testing::AssertionResult start_tls(bool option_on, std::string more_config = {},
+                                         bool without_ip = false) {
         if (auto r = work.make("mqtt-tls"); !r) return r;
         if (auto r = pki.make(work.path()); !r) return r;
         const auto config = work.path() / "wizfi250d.conf";
-        if (auto r = write_whole_file(config, option_on ? "mqtt_tls = on\n" : ""); !r) return r;
+        if (auto r = write_whole_file(config, (option_on ? "mqtt_tls = on\n" : "") + more_config);
+            !r)
+            return r;
         BrokerOptions broker_options;
-        broker_options.tls_cert = pki.server_cert;
-        broker_options.tls_key = pki.server_key;
+        broker_options.tls_cert = without_ip ? pki.server_noip_cert : pki.server_cert;
+        broker_options.tls_key = without_ip ? pki.server_noip_key : pki.server_key;
         DaemonOptions options = loopback_options();
         options.extra_args.push_back("--config");
         options.extra_args.push_back(config.string());
@@ -551,6 +555,21 @@ TEST_F(MqttTls, RefusesABrokerTheRootCaDidNotSign) {
     ASSERT_TRUE(d.expect(kOk));
     ASSERT_TRUE(d.transact(mqttcon(broker.tls_port(), 1), kError, kTlsConnectTimeout));
     ASSERT_TRUE(d.transact("AT+MQTTCON=?", "Disconnected\r\n[OK]\r\n"));
+}
+
+TEST_F(MqttTls, ChecksThatTheCertificateNamesTheBrokerAddress) {
+    ASSERT_TRUE(start_tls(true, {}, true));
+    ASSERT_TRUE(store_root_ca());
+    // Signed by the stored CA, but for tls.test only: refused (tls_check_host_name = yes).
+    ASSERT_TRUE(daemon->transact(mqttcon(broker.tls_port(), 1), kError, kTlsConnectTimeout));
+}
+
+TEST_F(MqttTls, HostNameCheckCanBeTurnedOff) {
+    ASSERT_TRUE(start_tls(true, "tls_check_host_name = no\n", true));
+    ASSERT_TRUE(store_root_ca());
+    ASSERT_TRUE(daemon->transact(mqttcon(broker.tls_port(), 1),
+                                 std::string(kMqttConnect) + std::string(kOk),
+                                 kTlsConnectTimeout));
 }
 
 }  // namespace
