@@ -58,9 +58,8 @@ bool MosquittoBroker::available(std::string& why) {
     if (!options.tls_cert.empty()) {
         tls_port_ = free_tcp_port();
         if (tls_port_ == 0) return ::testing::AssertionFailure() << "no free port for TLS";
-        conf += "listener " + std::to_string(tls_port_) + " 127.0.0.1\n" +
-                "certfile " + options.tls_cert.string() + "\n" + "keyfile " +
-                options.tls_key.string() + "\n";
+        conf += "listener " + std::to_string(tls_port_) + " 127.0.0.1\n" + "certfile " +
+                options.tls_cert.string() + "\n" + "keyfile " + options.tls_key.string() + "\n";
     }
     if (options.users.empty()) {
         conf += "allow_anonymous true\n";
@@ -87,9 +86,8 @@ bool MosquittoBroker::available(std::string& why) {
     const auto deadline = std::chrono::steady_clock::now() + kTimeout;
     while (std::chrono::steady_clock::now() < deadline) {
         if (!process_->running()) {
-            return ::testing::AssertionFailure()
-                   << "mosquitto ended at start:\n"
-                   << process_->stderr_text();
+            return ::testing::AssertionFailure() << "mosquitto ended at start:\n"
+                                                 << process_->stderr_text();
         }
         if (process_listens_on(process_->pid(), port_) &&
             (tls_port_ == 0 || process_listens_on(process_->pid(), tls_port_)))
@@ -149,9 +147,9 @@ void MqttTestClient::on_message(mosquitto*, void* self, const mosquitto_message*
     auto* client = static_cast<MqttTestClient*>(self);
     const auto* payload = static_cast<const char*>(message->payload);
     std::lock_guard lock(client->mutex_);
-    client->messages_.push_back(
-        {message->topic, std::string(payload, payload ? message->payloadlen : 0), message->qos,
-         message->retain});
+    client->messages_.push_back({message->topic,
+                                 std::string(payload, payload ? message->payloadlen : 0),
+                                 message->qos, message->retain});
     client->changed_.notify_all();
 }
 
@@ -198,17 +196,17 @@ void MqttTestClient::on_publish(mosquitto*, void* self, int mid) {
 ::testing::AssertionResult MqttTestClient::subscribe(const std::string& topic, int qos) {
     int mid = 0;
     if (const int rc = mosquitto_subscribe(mosq_, &mid, topic.c_str(), qos); rc != MOSQ_ERR_SUCCESS)
-        return ::testing::AssertionFailure() << "test client: subscribe: " << mosquitto_strerror(rc);
+        return ::testing::AssertionFailure()
+               << "test client: subscribe: " << mosquitto_strerror(rc);
     return wait_mid(mid, "SUBSCRIBE " + topic);
 }
 
 ::testing::AssertionResult MqttTestClient::publish(const std::string& topic,
-                                                   std::string_view payload, int qos,
-                                                   bool retain) {
+                                                   std::string_view payload, int qos, bool retain) {
     int mid = 0;
-    if (const int rc = mosquitto_publish(mosq_, &mid, topic.c_str(),
-                                         static_cast<int>(payload.size()), payload.data(), qos,
-                                         retain);
+    if (const int rc =
+            mosquitto_publish(mosq_, &mid, topic.c_str(), static_cast<int>(payload.size()),
+                              payload.data(), qos, retain);
         rc != MOSQ_ERR_SUCCESS)
         return ::testing::AssertionFailure() << "test client: publish: " << mosquitto_strerror(rc);
     return wait_mid(mid, "PUBLISH " + topic);

@@ -61,8 +61,8 @@ std::string q_frame(std::string_view topic, std::string_view payload) {
     const auto from = at > 40 ? at - 40 : 0;
     return ::testing::AssertionFailure()
            << "received " << got.size() << " of " << expected.size()
-           << " bytes; first difference at offset " << at << ":\n  expected: "
-           << escape_bytes(std::string_view(expected).substr(from, 120))
+           << " bytes; first difference at offset " << at
+           << ":\n  expected: " << escape_bytes(std::string_view(expected).substr(from, 120))
            << "\n  received: " << escape_bytes(std::string_view(got).substr(from, 120))
            << (r ? "" : "\n" + std::string(r.message()));
 }
@@ -91,7 +91,8 @@ protected:
     std::unique_ptr<Daemon> daemon;
 };
 
-// ---- AT+MQTTSET ----------------------------------------------------------------------------------
+// ---- AT+MQTTSET
+// ----------------------------------------------------------------------------------
 
 TEST_F(Mqtt, MqttsetStoresLoginAndKeepsEmptyFields) {
     Daemon d(loopback_options());
@@ -131,7 +132,8 @@ TEST_F(Mqtt, MqttsetIsSavedByMprofAndResetByMfdef) {
     ASSERT_TRUE(d.transact("AT+MQTTSET=?", ",,,60\r\n[OK]\r\n"));
 }
 
-// ---- without a link ------------------------------------------------------------------------------
+// ---- without a link
+// ------------------------------------------------------------------------------
 
 TEST_F(Mqtt, CommandsWithoutALink) {
     Daemon d(loopback_options());
@@ -145,7 +147,8 @@ TEST_F(Mqtt, CommandsWithoutALink) {
     ASSERT_TRUE(d.transact("AT+MQTTPUB=topic,5", kError));
 }
 
-// ---- AT+MQTTCON ----------------------------------------------------------------------------------
+// ---- AT+MQTTCON
+// ----------------------------------------------------------------------------------
 
 TEST_F(Mqtt, ConnectQueryAndDisconnect) {
     ASSERT_TRUE(start());
@@ -172,13 +175,12 @@ TEST_F(Mqtt, ConnectErrors) {
     Daemon& d = *daemon;
     const std::string port = broker.port_text();
     const std::vector<std::string> bad_commands{
-         "AT+MQTTCON=", "AT+MQTTCON=2", "AT+MQTTCON=x", "AT+MQTTCON=1",
-          "AT+MQTTCON=1,127.0.0.1", "AT+MQTTCON=1,127.0.0.1," + port,
-          "AT+MQTTCON=1,127.0.0.1,0,0", "AT+MQTTCON=1,127.0.0.1,65536,0",
-          "AT+MQTTCON=1,localhost," + port + ",0", "AT+MQTTCON=1,127.0.0.256," + port + ",0",
-          "AT+MQTTCON=1,127.0.0.1," + port + ",x",
-          // SSL=1: "MQTTS NOT Support" (the daemon's mqtt_tls option is off by default).
-          "AT+MQTTCON=1,127.0.0.1," + port + ",1", "AT+MQTTCON=1,127.0.0.1," + port + ",2"};
+        "AT+MQTTCON=", "AT+MQTTCON=2", "AT+MQTTCON=x", "AT+MQTTCON=1", "AT+MQTTCON=1,127.0.0.1",
+        "AT+MQTTCON=1,127.0.0.1," + port, "AT+MQTTCON=1,127.0.0.1,0,0",
+        "AT+MQTTCON=1,127.0.0.1,65536,0", "AT+MQTTCON=1,localhost," + port + ",0",
+        "AT+MQTTCON=1,127.0.0.256," + port + ",0", "AT+MQTTCON=1,127.0.0.1," + port + ",x",
+        // SSL=1: "MQTTS NOT Support" (the daemon's mqtt_tls option is off by default).
+        "AT+MQTTCON=1,127.0.0.1," + port + ",1", "AT+MQTTCON=1,127.0.0.1," + port + ",2"};
     for (const std::string& bad : bad_commands)
         ASSERT_TRUE(d.transact(bad, kInvalidInput)) << bad;
     // A port where nothing listens: the connect fails, [ERROR] and no event.
@@ -207,7 +209,8 @@ TEST_F(Mqtt, MessageLevelOneHidesOkButNotTheMqttLines) {
     ASSERT_TRUE(d.transact("AT+MQTTCON=0", kMqttDisconnect));
 }
 
-// ---- AT+MQTTSUB / AT+MQTTPUB ---------------------------------------------------------------------
+// ---- AT+MQTTSUB / AT+MQTTPUB
+// ---------------------------------------------------------------------
 
 TEST_F(Mqtt, SubscribeErrors) {
     ASSERT_TRUE(start());
@@ -284,6 +287,27 @@ TEST_F(Mqtt, SubscribeReceivePublishAndUnsubscribe) {
     ASSERT_TRUE(d.expect_nothing());
 }
 
+TEST_F(Mqtt, PublishQosOptionWaitsForTheBroker) {
+    TestTempDir work;
+    ASSERT_TRUE(work.make("mqtt-qos"));
+    const auto config = work.path() / "wizfi250d.conf";
+    ASSERT_TRUE(write_whole_file(config, "mqtt_publish_qos = 2\n"));
+    DaemonOptions options = loopback_options();
+    options.extra_args.push_back("--config");
+    options.extra_args.push_back(config.string());
+    ASSERT_TRUE(start({}, options));
+    MqttTestClient peer;
+    ASSERT_TRUE(peer.connect(broker.port()));
+    ASSERT_TRUE(peer.subscribe("exactly/once", 2));
+    ASSERT_TRUE(connect());
+    // [OK] after the PUBCOMP; the subscriber gets it at QoS 2.
+    ASSERT_TRUE(mqttpub(*daemon, "exactly/once", "one"));
+    std::vector<ReceivedMessage> got;
+    ASSERT_TRUE(peer.wait_for(1, got));
+    EXPECT_EQ(got[0].payload, "one");
+    EXPECT_EQ(got[0].qos, 2);
+}
+
 TEST_F(Mqtt, RetainedMessageArrivesAtSubscribe) {
     ASSERT_TRUE(start());
     Daemon& d = *daemon;
@@ -321,7 +345,8 @@ TEST_F(Mqtt, ThousandMessagesEachWay) {
     std::vector<ReceivedMessage> got;
     ASSERT_TRUE(peer.wait_for(count, got, kBulkTimeout));
     ASSERT_EQ(got.size(), count);
-    for (std::size_t i = 0; i < count; ++i) ASSERT_EQ(got[i].payload, payload("up", i)) << i;
+    for (std::size_t i = 0; i < count; ++i)
+        ASSERT_EQ(got[i].payload, payload("up", i)) << i;
 
     // Broker -> module: 1000 QoS 1 publishes, in order, each one frame.
     std::thread sender([&] {
@@ -329,7 +354,8 @@ TEST_F(Mqtt, ThousandMessagesEachWay) {
             if (!peer.publish("down", payload("down", i), 1)) return;
     });
     std::string expected;
-    for (std::size_t i = 0; i < count; ++i) expected += q_frame("down", payload("down", i));
+    for (std::size_t i = 0; i < count; ++i)
+        expected += q_frame("down", payload("down", i));
     const auto received = expect_bulk(d, expected);
     sender.join();
     ASSERT_TRUE(received);
@@ -367,7 +393,8 @@ TEST_F(Mqtt, HostThatStopsReadingHoldsPublishesAtTheBroker) {
     const long held = rss_kb();
     // Now read everything: nothing a QoS 1 subscriber was promised is lost, in order.
     std::string expected;
-    for (std::size_t i = 0; i < count; ++i) expected += q_frame("flood", payload(i));
+    for (std::size_t i = 0; i < count; ++i)
+        expected += q_frame("flood", payload(i));
     const auto received = expect_bulk(d, expected);
     sender.join();
     ASSERT_TRUE(received);
@@ -376,7 +403,8 @@ TEST_F(Mqtt, HostThatStopsReadingHoldsPublishesAtTheBroker) {
     EXPECT_LT(held - before, 2048) << "RSS grew from " << before << " kB to " << held << " kB";
 }
 
-// ---- the session ends ----------------------------------------------------------------------------
+// ---- the session ends
+// ----------------------------------------------------------------------------
 
 TEST_F(Mqtt, BrokerRestartEndsTheSession) {
     ASSERT_TRUE(start());
@@ -400,8 +428,8 @@ TEST_F(Mqtt, WleaveEndsTheSessionFirst) {
     Daemon& d = *daemon;
     ASSERT_TRUE(connect());
     // As the firmware's WLEAVE: MQTT stopped first, then the link.
-    ASSERT_TRUE(d.transact("AT+WLEAVE", std::string(kMqttDisconnect) +
-                                            "\r\n[Link-Down Event]\r\n" + std::string(kOk)));
+    ASSERT_TRUE(d.transact("AT+WLEAVE", std::string(kMqttDisconnect) + "\r\n[Link-Down Event]\r\n" +
+                                            std::string(kOk)));
     ASSERT_TRUE(d.transact("AT+MQTTCON=?", "Disconnected\r\n[OK]\r\n"));
 }
 
@@ -434,7 +462,8 @@ TEST_F(Mqtt, KeepAliveTimeoutEndsTheSession) {
     ASSERT_TRUE(d.transact("AT+MQTTCON=?", "Disconnected\r\n[OK]\r\n"));
 }
 
-// ---- logins --------------------------------------------------------------------------------------
+// ---- logins
+// --------------------------------------------------------------------------------------
 
 TEST_F(Mqtt, PasswordFileRightAndWrongLogin) {
     BrokerOptions options;
@@ -477,7 +506,8 @@ TEST_F(Mqtt, PasswordNeverInTheLog) {
     EXPECT_EQ(log.find("50 77 2d 4e"), std::string::npos);
 }
 
-// ---- the daemon's TLS option ---------------------------------------------------------------------
+// ---- the daemon's TLS option
+// ---------------------------------------------------------------------
 
 class MqttTls : public Mqtt {
 protected:
@@ -568,8 +598,7 @@ TEST_F(MqttTls, HostNameCheckCanBeTurnedOff) {
     ASSERT_TRUE(start_tls(true, "tls_check_host_name = no\n", true));
     ASSERT_TRUE(store_root_ca());
     ASSERT_TRUE(daemon->transact(mqttcon(broker.tls_port(), 1),
-                                 std::string(kMqttConnect) + std::string(kOk),
-                                 kTlsConnectTimeout));
+                                 std::string(kMqttConnect) + std::string(kOk), kTlsConnectTimeout));
 }
 
 }  // namespace

@@ -32,8 +32,8 @@ void check(bool ok, const char* what) {
     }
 }
 
-constexpr std::array<std::string_view, 4> commands{"AT+MQTTSET=", "AT+MQTTCON=", "AT+MQTTSUB=",
-                                                   "AT+MQTTPUB="};
+constexpr std::array<std::string_view, 4> commands{
+    "AT+MQTTSET=", "AT+MQTTCON=", "AT+MQTTSUB=", "AT+MQTTPUB="};
 
 bool ends_with(std::string_view text, std::string_view tail) {
     return text.size() >= tail.size() && text.substr(text.size() - tail.size()) == tail;
