@@ -2,6 +2,7 @@
 // wizfi250d: options, config file, logging, signals and service manager notifications
 // (sd_notify). Everything else lives in the core library.
 
+#include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -25,6 +26,7 @@
 #include "wizfi250d/module/daemon_config.hpp"
 #include "wizfi250d/module/module.hpp"
 #include "wizfi250d/serial/serial_link.hpp"
+#include "wizfi250d/serial/stdio_terminal.hpp"
 #include "wizfi250d/util/service_notify.hpp"
 #include "wizfi250d/wifi/soft_ap_backend.hpp"
 #include "wizfi250d/wifi/wpa_supplicant_backend.hpp"
@@ -72,6 +74,30 @@ private:
     }
 };
 
+// stderr on a terminal that `--serial stdio` may have made raw (no CR added to LF) and that
+// the module writes to as well: each log line ends in CRLF and starts on a line of its own.
+class TerminalStderrSink : public spdlog::sinks::base_sink<std::mutex> {
+protected:
+    void sink_it_(const spdlog::details::log_msg& msg) override {
+        if (wizfi250d::terminal_output_mid_line()) std::fputs("\r\n", stderr);
+        colour_->log(msg);
+        colour_->flush();
+        wizfi250d::note_terminal_line_ended();
+    }
+    void flush_() override { colour_->flush(); }
+    void set_pattern_(const std::string& pattern) override {
+        set_formatter_(std::make_unique<spdlog::pattern_formatter>(
+            pattern, spdlog::pattern_time_type::local, "\r\n"));
+    }
+    void set_formatter_(std::unique_ptr<spdlog::formatter> formatter) override {
+        colour_->set_formatter(std::move(formatter));
+    }
+
+private:
+    std::shared_ptr<spdlog::sinks::stderr_color_sink_st> colour_ =
+        std::make_shared<spdlog::sinks::stderr_color_sink_st>();
+};
+
 // Under systemd the journal gets the log (with priorities); otherwise stderr does.
 void set_up_logging(const std::string& level) {
     std::shared_ptr<spdlog::logger> logger;
@@ -79,6 +105,11 @@ void set_up_logging(const std::string& level) {
         logger =
             std::make_shared<spdlog::logger>("wizfi250d", std::make_shared<JournalStderrSink>());
         logger->set_pattern("%v");
+    } else if (::isatty(STDERR_FILENO) != 0) {
+        auto sink = std::make_shared<TerminalStderrSink>();
+        sink->set_formatter(
+            std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::local, "\r\n"));
+        logger = std::make_shared<spdlog::logger>("wizfi250d", std::move(sink));
     } else {
         logger = std::make_shared<spdlog::logger>(
             "wizfi250d", std::make_shared<spdlog::sinks::stderr_color_sink_mt>());

@@ -114,8 +114,8 @@ cross_one() {
     targets=(unit_tests)
   fi
   cmake -S . -B "$build_dir" -DCMAKE_TOOLCHAIN_FILE="$toolchain" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="$optimisation -DNDEBUG" >/dev/null
-  cmake --build "$build_dir" -j"$(nproc)" --target "${targets[@]}"
+    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="$optimisation -DNDEBUG" -DWIZFI250D_WERROR=ON >/dev/null
+  cmake --build "$build_dir" -j"$(scripts/build-jobs.sh)" --target "${targets[@]}"
   local built_at=$SECONDS
 
   # The binaries really are for the target.

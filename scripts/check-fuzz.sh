@@ -24,7 +24,7 @@ read -r -a targets <<<"${FUZZ_TARGETS:-${all_targets[*]}}"
 
 scripts/install-deps.sh --test
 cmake --preset asan >/dev/null
-cmake --build --preset asan -j"$(nproc)" --target fuzz_targets
+cmake --build --preset asan -j"$(JOB_MIB=900 scripts/build-jobs.sh)" --target fuzz_targets
 
 mkdir -p "$build/fuzz-artifacts" "$build/fuzz-logs"
 summary="$build/fuzz-summary.txt"

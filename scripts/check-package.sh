@@ -152,7 +152,7 @@ case "$mode" in
       restore_prefix=$prefix
       cmake -DCMAKE_INSTALL_PREFIX=/usr "$build_dir" >/dev/null
     fi
-    cmake --build "$build_dir" -j"$(nproc)" --target wizfi250d wizfi250d_packaging_files >/dev/null
+    cmake --build "$build_dir" -j"$(scripts/build-jobs.sh)" --target wizfi250d wizfi250d_packaging_files >/dev/null
     (cd "$build_dir" && cpack -G DEB -B "$work/deb" >/dev/null)
     put_back_prefix
     deb=$work/deb/wizfi250d_${version}_${arch}.deb

@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
 start=$(date +%s)
 cmake --preset asan >/dev/null
-cmake --build --preset asan -j"$(nproc)"
+cmake --build --preset asan -j"$(JOB_MIB=900 scripts/build-jobs.sh)"
 built=$(date +%s)
 
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"

@@ -41,6 +41,6 @@ cmake -S . -B "$build_dir" "${cmake_args[@]}" \
   -DWIZFI250D_BUILD_TESTS=OFF \
   -DCMAKE_CXX_FLAGS="$cxxflags" \
   -DCMAKE_EXE_LINKER_FLAGS="$ldflags" >/dev/null
-cmake --build "$build_dir" -j"$(nproc)" --target wizfi250d wizfi250d_packaging_files
+cmake --build "$build_dir" -j"$(scripts/build-jobs.sh)" --target wizfi250d wizfi250d_packaging_files
 (cd "$build_dir" && cpack -G DEB >/dev/null)
 ls "$build_dir"/wizfi250d_*.deb

@@ -30,6 +30,8 @@ struct SavedTerminal {
 SavedTerminal saved;
 volatile std::sig_atomic_t stdin_modes_saved = 0;
 volatile std::sig_atomic_t flags_saved = 0;
+// Whether the last byte the module wrote to the terminal ended a line (see stdio_terminal.hpp).
+bool output_at_line_start = true;
 
 void save_terminal() {
     // A second open before a close must not take the raw modes for the original ones.
@@ -54,6 +56,11 @@ public:
         input_.async_read_some(buffer, std::move(handler));
     }
     void async_write_some(boost::asio::const_buffer buffer, Handler handler) override {
+        // Noted when the write starts: asio writes at once when the terminal takes the bytes,
+        // so a log line made before the handler runs already follows them.
+        if (buffer.size() > 0)
+            output_at_line_start =
+                static_cast<const char*>(buffer.data())[buffer.size() - 1] == '\n';
         output_.async_write_some(buffer, std::move(handler));
     }
     void apply(const UartSettings& settings) override {
@@ -71,6 +78,21 @@ private:
     boost::asio::posix::stream_descriptor input_;
     boost::asio::posix::stream_descriptor output_;
 };
+
+// A person at a terminal stops the daemon with Ctrl-C: raw mode, but the interrupt character
+// still raises SIGINT. Quit and suspend stay off, so Ctrl-\\ and Ctrl-Z cannot leave the
+// terminal raw behind a core dump or a stopped daemon; they reach the module as bytes.
+boost::system::error_code make_raw_keeping_interrupt(int fd) {
+    if (const auto error = make_raw(fd)) return error;
+    termios tio{};
+    if (::tcgetattr(fd, &tio) != 0) return {errno, boost::system::system_category()};
+    tio.c_lflag |= ISIG;
+    tio.c_cc[VINTR] = 0x03;  // Ctrl-C, whatever the terminal had
+    tio.c_cc[VQUIT] = _POSIX_VDISABLE;
+    tio.c_cc[VSUSP] = _POSIX_VDISABLE;
+    if (::tcsetattr(fd, TCSANOW, &tio) != 0) return {errno, boost::system::system_category()};
+    return {};
+}
 
 UniqueFd duplicate(int fd, boost::system::error_code& ec) {
     // A copy, so that closing the port never closes the daemon's own stdin or stdout.
@@ -93,6 +115,14 @@ void restore_terminal() noexcept {
     }
 }
 
+bool terminal_output_mid_line() noexcept {
+    return stdin_modes_saved != 0 && !output_at_line_start;
+}
+
+void note_terminal_line_ended() noexcept {
+    output_at_line_start = true;
+}
+
 std::unique_ptr<SerialPort> open_stdio_port(boost::asio::io_context& io,
                                             boost::system::error_code& ec) {
     UniqueFd input = duplicate(STDIN_FILENO, ec);
@@ -102,7 +132,7 @@ std::unique_ptr<SerialPort> open_stdio_port(boost::asio::io_context& io,
 
     save_terminal();
     if (stdin_modes_saved != 0) {
-        if (const auto raw_error = make_raw(STDIN_FILENO))
+        if (const auto raw_error = make_raw_keeping_interrupt(STDIN_FILENO))
             spdlog::warn("stdio: cannot put the terminal in raw mode: {}", raw_error.message());
     }
     return std::make_unique<StdioPort>(io, std::move(input), std::move(output));

@@ -455,6 +455,8 @@ protected:
         ASSERT_FALSE(dir_.path().empty());
         d_ = dir_.path();
         ASSERT_EQ(::mkdir((d_ + "/run").c_str(), 0700), 0);
+        // Read before anything can fail, so that TearDown compares with the real file.
+        resolv_conf_before_ = itest::read_file("/etc/resolv.conf");
         std::string error;
         ASSERT_TRUE(net_.create(error)) << error;
         ready_ = true;
@@ -463,7 +465,6 @@ protected:
         ASSERT_EQ(net_.ip(client_, {"link", "set", net_.if_b(), "up"}).exit_code, 0);
         ap_mac_ = interface_mac(net_, ap_, net_.if_a());
         ASSERT_EQ(ap_mac_.size(), 17U);
-        resolv_conf_before_ = itest::read_file("/etc/resolv.conf");
         // The client's DHCP hook applies the lease and never touches /etc/resolv.conf.
         write_file(d_ + "/udhcpc.sh",
                    "#!/bin/sh\n"

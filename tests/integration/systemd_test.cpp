@@ -518,7 +518,9 @@ protected:
 
     // A command inside the container (all its namespaces).
     RunResult ctl(std::vector<std::string> args, std::chrono::milliseconds timeout = 60s) {
-        std::vector<std::string> argv{"nsenter", "-t", std::to_string(pid1_), "-a"};
+        // -r -w: the container's root and working directory, also when the test itself runs in a
+        // chroot (nsenter -a alone would keep the chroot's view of the host).
+        std::vector<std::string> argv{"nsenter", "-t", std::to_string(pid1_), "-a", "-r", "-w"};
         argv.insert(argv.end(), args.begin(), args.end());
         return run(argv, timeout);
     }

@@ -31,7 +31,8 @@ TEST(DaemonConfig, CommentsAndBlankLinesAreSkipped) {
 }
 
 TEST(DaemonConfig, DataStallLimitDefaultsToTenSecondsAndTakesMilliseconds) {
-    EXPECT_EQ(DaemonSettings{}.data_stall_limit, std::chrono::milliseconds(10000));
+    const DaemonSettings defaults;
+    EXPECT_EQ(defaults.data_stall_limit, std::chrono::milliseconds(10000));
     const auto r = apply("data_stall_limit_ms = 2500\n");
     ASSERT_TRUE(r.ok) << r.error;
     EXPECT_EQ(r.settings.data_stall_limit, std::chrono::milliseconds(2500));
