@@ -73,6 +73,9 @@ void MqttClient::release() {
 void MqttClient::connect(const Endpoint& broker, const MqttLogin& login,
                          std::shared_ptr<boost::asio::ssl::context> tls, ConnectDone done) {
     release();
+    // Reports of an earlier connection that are still on their way are dropped from here on.
+    *alive_ = false;
+    alive_ = std::make_shared<bool>(true);
     connack_ = -2;
     disconnected_ = false;
     connect_done_ = std::move(done);

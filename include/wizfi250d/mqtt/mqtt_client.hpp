@@ -123,7 +123,7 @@ private:
     std::vector<int> completed_;
     int connack_ = -2;  // -2: none yet
     bool disconnected_ = false;
-    // Lets posted handlers find out that the client is gone.
+    // Lets posted handlers find out that the client is gone, or that a new connection began.
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
