@@ -190,6 +190,31 @@ TEST_F(Mqtt, ConnectErrors) {
     ASSERT_TRUE(d.expect_nothing());
 }
 
+TEST_F(Mqtt, NoConnackWithinFiveSecondsIsAnError) {
+    ASSERT_TRUE(start());
+    Daemon& d = *daemon;
+    // A listener that takes the connection and never answers the CONNECT.
+    RawTcpListener silent;
+    ASSERT_TRUE(silent.listen());
+    ASSERT_TRUE(d.transact(mqttcon(silent.port()), kError, Millis{15000}));
+    ASSERT_TRUE(d.transact("AT+MQTTCON=?", "Disconnected\r\n[OK]\r\n"));
+    ASSERT_TRUE(d.expect_nothing());
+}
+
+TEST_F(Mqtt, NoSubackInTimeEndsTheSession) {
+    ASSERT_TRUE(start());
+    Daemon& d = *daemon;
+    ASSERT_TRUE(connect());
+    // The broker stops answering: after 5 s the firmware gives up and frees the session.
+    broker.freeze();
+    const auto answered =
+        d.transact("AT+MQTTSUB=1,topic", std::string(kMqttDisconnectEvent) + std::string(kError),
+                   Millis{15000});
+    broker.thaw();
+    ASSERT_TRUE(answered);
+    ASSERT_TRUE(d.transact("AT+MQTTCON=?", "Disconnected\r\n[OK]\r\n"));
+}
+
 TEST_F(Mqtt, ConnectRefusedBesideATlsSocket) {
     ASSERT_TRUE(start());
     Daemon& d = *daemon;
