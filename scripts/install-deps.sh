@@ -22,11 +22,18 @@ test_packages=(
   # The packaging checks: the .deb (lintian, and adduser for its postinst) and the OpenWrt
   # package's shell scripts.
   lintian adduser shellcheck
+  # The browser test of the web pages: headless Chromium driven by playwright-core (npm).
+  chromium nodejs
 )
 
 packages=("${build_packages[@]}")
 if [ "${1:-}" = "--test" ]; then
   packages+=("${test_packages[@]}")
+fi
+
+# Debian's nodejs comes without npm; a nodejs from elsewhere may bring its own.
+if [ "${1:-}" = "--test" ] && ! command -v npm >/dev/null; then
+  packages+=(npm)
 fi
 
 missing=()

@@ -132,6 +132,13 @@ bool Ipv4Network::contains(const Ipv4& ip) const {
     return (ip.to_uint() & mask) == (address.to_uint() & mask);
 }
 
+bool allowed_by(const std::vector<Ipv4Network>& allowed, const Ipv4& client) {
+    if (allowed.empty()) return true;
+    for (const auto& network : allowed)
+        if (network.contains(client)) return true;
+    return false;
+}
+
 std::optional<Ipv4Network> parse_ipv4_network(std::string_view text) {
     const auto slash = text.find('/');
     const auto address = parse_ipv4(text.substr(0, slash));

@@ -50,10 +50,11 @@ constexpr std::array<SocketOptionRange, 9> socket_option_ranges{{
 // AT+FSOCK=? shows options 1-8 only.
 constexpr std::size_t shown_socket_options = 8;
 
-// AT+FWEBS types: start on every link-up, manual. "F" (the FUNCTION-button action) is
-// accepted and not emulated.
+// AT+FWEBS types: start on every link-up, manual; "F" is the FUNCTION-button action.
 constexpr std::array<std::string_view, 2> web_server_types{"A", "M"};
 constexpr std::string_view function_button = "F";
+// What the module prints before the FUNCTION-button action's [OK] (spec §3.1, RSP class).
+constexpr std::string_view function_button_text = "Set AP Mode & Web Server Launch";
 constexpr std::size_t web_menu_length = 7;
 
 // AT+FGPIO actions (spec §2.5).
@@ -94,23 +95,36 @@ ResultCode fsock(Module& m, std::string_view args) {
 
 ResultCode fwebs(Module& m, std::string_view args) {
     if (is_query(args)) {
-        // There is no web server in this emulation: the running state stays 0.
-        m.output().line(std::string(m.runtime().web_server_running ? "1," : "0,") +
+        m.output().line(std::string(m.web_server_running() ? "1," : "0,") +
                         m.profile().web_server_type);
         return ResultCode::ok;
     }
     const Params params(args);
-    if (!number_in_range(params, 0, 0, 1)) return ResultCode::invalid_input;  // stop/start
+    const auto start = number_in_range(params, 0, 0, 1);
+    if (!start) return ResultCode::invalid_input;
     if (params.present(1)) {
         const std::string type = to_upper(*params[1]);
-        if (type == function_button) return ResultCode::ok;
+        if (type == function_button) {
+            // AP mode, web and Air command, then a reboot (spec §7).
+            m.output().line(function_button_text);
+            m.output().result(ResultCode::ok);
+            m.function_button();
+            return ResultCode::none;
+        }
         if (std::find(web_server_types.begin(), web_server_types.end(), type) ==
             web_server_types.end())
             return ResultCode::invalid_input;
         m.profile().web_server_type = type.front();
     }
-    // Start with no link is [OK] without action on the module too; stop when stopped is [OK].
-    return ResultCode::ok;
+    if (*start == 0) {
+        m.stop_web_server();
+        return ResultCode::ok;
+    }
+    // Turned off in the daemon config: never starts.
+    if (!m.settings().web.enabled) return ResultCode::error;
+    // Without a link: [OK] and no action, as on the module.
+    if (!m.link_up() || m.web_server_running()) return ResultCode::ok;
+    return m.start_web_server() ? ResultCode::ok : ResultCode::error;
 }
 
 ResultCode fwebm(Module& m, std::string_view args) {

@@ -17,10 +17,7 @@ using boost::asio::ip::udp;
 constexpr std::size_t max_request = 1500;
 
 bool allowed(const AirCommandPolicy& policy, const Ipv4& client) {
-    if (policy.allowed.empty()) return true;
-    for (const auto& network : policy.allowed)
-        if (network.contains(client)) return true;
-    return false;
+    return allowed_by(policy.allowed, client);
 }
 
 Ipv4 to_ipv4(const boost::asio::ip::address& address) {

@@ -117,8 +117,8 @@ std::string set_hostapd_driver(std::string_view v, DaemonSettings& s, std::strin
 }
 
 // Comma-separated IPv4 networks.
-std::string set_air_command_allow(std::string_view v, DaemonSettings& s, std::string&) {
-    s.air_command.allowed.clear();
+std::string read_networks(std::string_view v, std::vector<Ipv4Network>& networks) {
+    networks.clear();
     std::string_view rest = v;
     while (!rest.empty()) {
         const auto comma = rest.find(',');
@@ -127,8 +127,38 @@ std::string set_air_command_allow(std::string_view v, DaemonSettings& s, std::st
         if (item.empty()) continue;
         const auto network = parse_ipv4_network(item);
         if (!network) return "not an IPv4 network: " + std::string(item);
-        s.air_command.allowed.push_back(*network);
+        networks.push_back(*network);
     }
+    return {};
+}
+
+std::string set_air_command_allow(std::string_view v, DaemonSettings& s, std::string&) {
+    return read_networks(v, s.air_command.allowed);
+}
+
+std::string set_web_server_allow(std::string_view v, DaemonSettings& s, std::string&) {
+    return read_networks(v, s.web.allowed);
+}
+
+std::string set_web_server_port(std::string_view v, DaemonSettings& s, std::string&) {
+    const auto port = parse_number(v);
+    if (!port || *port == 0 || *port > 65535) return "expected 1-65535";
+    s.web.port = static_cast<std::uint16_t>(*port);
+    return {};
+}
+
+std::string set_web_server_idle_timeout(std::string_view v, DaemonSettings& s, std::string&) {
+    const auto seconds = parse_number(v);
+    if (!seconds || *seconds == 0 || *seconds > 3600) return "expected 1-3600";
+    s.web.idle_timeout = std::chrono::seconds(*seconds);
+    return {};
+}
+
+std::string set_web_server_max_connections(std::string_view v, DaemonSettings& s,
+                                           std::string&) {
+    const auto count = parse_number(v);
+    if (!count || *count == 0 || *count > 64) return "expected 1-64";
+    s.web.max_connections = *count;
     return {};
 }
 
@@ -180,6 +210,11 @@ const std::vector<ConfigKey>& config_keys() {
         {"air_command",
          flag([](DaemonSettings& s) -> bool& { return s.air_command.enabled; }, "on or off")},
         {"air_command_allow", set_air_command_allow},
+        {"web_server", flag([](DaemonSettings& s) -> bool& { return s.web.enabled; }, "on or off")},
+        {"web_server_port", set_web_server_port},
+        {"web_server_allow", set_web_server_allow},
+        {"web_server_idle_timeout_s", set_web_server_idle_timeout},
+        {"web_server_max_connections", set_web_server_max_connections},
         {"data_flush", set_data_flush},
         {"data_stall_limit_ms", set_data_stall_limit},
         {"reboot_delay_ms", set_reboot_delay},

@@ -12,6 +12,7 @@
 #include "wizfi250d/module/service.hpp"
 #include "wizfi250d/serial/serial_link.hpp"
 #include "wizfi250d/util/hex.hpp"
+#include "wizfi250d/web/web_console.hpp"
 
 namespace wizfi250d {
 
@@ -72,6 +73,8 @@ Module::Module(boost::asio::io_context& io, DaemonSettings settings, SerialLink&
     wifi_->on_link_restored([this](LinkInfo restored) { link_restored(std::move(restored)); });
 }
 
+Module::~Module() = default;
+
 void Module::set_state(ModuleState next, std::string_view why) {
     if (next == state_) return;
     spdlog::debug("module: {} -> {} ({})", state_name(state_), state_name(next), why);
@@ -109,6 +112,8 @@ void Module::reload(const DaemonSettings& next) {
     settings_.tls = next.tls;
     tls_.set_options(next.tls);
     settings_.air_command = next.air_command;
+    settings_.web = next.web;  // from the next AT+FWEBS=1 or link-up on
+    if (!settings_.web.enabled) stop_web_server();
     settings_.flush_when_idle = next.flush_when_idle;
     settings_.data_stall_limit = next.data_stall_limit;
     settings_.reboot_delay = next.reboot_delay;
@@ -126,6 +131,7 @@ void Module::shutdown() {
     close_all_sockets();
     quiet_socket_events_ = false;
     air_server_.reset();
+    stop_web_server();
     if (link_up()) {
         wifi_->leave();
         wifi_link_.reset();
@@ -147,6 +153,11 @@ void Module::boot(bool reopen_serial) {
     output_.banner();
     const auto now = std::chrono::steady_clock::now();
     last_service_try_ = last_socket_data_ = no_socket_since_ = last_gateway_check_ = now;
+    booted_at_ = now;
+    if (function_boot_) {
+        function_boot();
+        return;
+    }
     if (is_service(images_.ram.service)) {
         boot_join();
         return;
@@ -168,6 +179,9 @@ void Module::reboot(bool close_first) {
     }
     air_jobs_.clear();
     air_server_.reset();
+    // A reboot stops the web server and logs everybody out.
+    stop_web_server();
+    if (web_) web_->forget_sessions();
     pending_input_.clear();
     pending_offset_ = 0;
     payload_consumer_ = nullptr;

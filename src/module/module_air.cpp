@@ -41,12 +41,15 @@ bool Module::start_air_command() {
 }
 
 void Module::run_air_command(std::string commands, std::function<void(std::string)> reply) {
-    if (air_jobs_.size() >= max_waiting) {
+    if (!run_captured(std::move(commands), std::move(reply)))
         spdlog::warn("Air command dropped: {} requests are waiting", air_jobs_.size());
-        return;
-    }
+}
+
+bool Module::run_captured(std::string commands, std::function<void(std::string)> reply) {
+    if (air_jobs_.size() >= max_waiting) return false;
     air_jobs_.push_back(AirJob{std::move(commands), std::move(reply), 0});
     boost::asio::post(io_, [this] { try_air_command(); });
+    return true;
 }
 
 void Module::try_air_command() {

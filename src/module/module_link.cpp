@@ -29,6 +29,7 @@ void Module::join(std::function<void(bool up)> done) {
                         run_service_check();
                         if (images_.ram.air_command.open_type == "S" && !air_server_)
                             start_air_command();
+                        start_web_server_of_type_a();
                     });
                 });
 }
@@ -47,6 +48,7 @@ void Module::link_restored(LinkInfo link) {
     // As after every link-up: the service socket and an "S" Air command server.
     run_service_check();
     if (images_.ram.air_command.open_type == "S" && !air_server_) start_air_command();
+    start_web_server_of_type_a();
 }
 
 std::unique_ptr<NameLookup> Module::make_name_lookup() {
@@ -70,7 +72,8 @@ void Module::apply_wadns_servers() {
 }
 
 void Module::leave() {
-    // AT+WLEAVE stops MQTT first ("[MQTT DISCONNECT]"), then closes the sockets.
+    stop_web_server();  // spec §2.2 AT+WLEAVE: the web server first
+    // Then MQTT ("[MQTT DISCONNECT]"), as the firmware's WLEAVE does, then the sockets.
     mqtt_.disconnect();
     close_all_sockets();
     air_server_.reset();
@@ -86,6 +89,7 @@ void Module::link_lost() {
     mqtt_.end_with_event("the Wi-Fi link went down");
     close_all_sockets();
     air_server_.reset();
+    stop_web_server();
     wifi_link_.reset();
     output_.event(Event::link_down);
 }

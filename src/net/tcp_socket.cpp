@@ -53,8 +53,10 @@ void TcpSocket::receive() {
         boost::asio::buffer(buffer_), [self = shared_from_this(), this, generation = generation_](
                                           const boost::system::error_code& ec, std::size_t n) {
             if (generation != generation_) return;
-            if (n > 0)
+            if (n > 0) {
+                count_received(n);
                 observer().socket_received(*this, peer_, std::string_view(buffer_.data(), n));
+            }
             if (generation != generation_) return;  // closed by what the data triggered
             if (ec) {
                 spdlog::debug("socket {}: connection ended: {}", cid(), ec.message());
@@ -83,8 +85,9 @@ void TcpSocket::write_next() {
     writing_ = true;
     stream_->async_write(boost::asio::buffer(sends_.front().bytes),
                          [self = shared_from_this(), this, generation = generation_](
-                             const boost::system::error_code& ec, std::size_t) {
+                             const boost::system::error_code& ec, std::size_t n) {
                              if (generation != generation_) return;
+                             count_sent(n);
                              PendingSend finished = std::move(sends_.front());
                              sends_.pop_front();
                              if (finished.done) finished.done(ec);

@@ -66,8 +66,9 @@ public:
         auto payload = std::make_shared<std::string>(std::move(bytes));
         const udp::endpoint to(boost::asio::ip::address_v4(peer_->ip.to_uint()), peer_->port);
         socket_.async_send_to(boost::asio::buffer(*payload), to,
-                              [self = shared_from_this(), payload, done = std::move(done)](
-                                  const boost::system::error_code& ec, std::size_t) {
+                              [self = shared_from_this(), this, payload, done = std::move(done)](
+                                  const boost::system::error_code& ec, std::size_t n) {
+                                  count_sent(n);
                                   if (done) done(ec);
                               });
     }
@@ -100,6 +101,7 @@ private:
                                     sender_.port()};
                 if (spec().kind.role == Role::server) peer_ = from;
                 note_activity();
+                count_received(n);
                 observer().socket_received(*this, from, std::string_view(buffer_.data(), n));
                 receive();
             });

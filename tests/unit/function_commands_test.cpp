@@ -41,9 +41,8 @@ TEST_F(FunctionCommands, FsockRejectsOutOfRangeValues) {
 TEST_F(FunctionCommands, Fwebs) {
     EXPECT_EQ(run(fwebs, "?"), answer("0,M"));
     EXPECT_EQ(run(fwebs, "1,a"), ok);
-    EXPECT_EQ(run(fwebs, "?"), answer("0,A"));  // no web server: never running
+    EXPECT_EQ(run(fwebs, "?"), answer("0,A"));  // no link: not started
     EXPECT_EQ(run(fwebs, "0"), ok);
-    EXPECT_EQ(run(fwebs, "0,F"), ok);
     EXPECT_EQ(run(fwebs, "?"), answer("0,A"));
     for (const char* args : {"", "2", "1,X", "1,AM", "x,A"}) {
         EXPECT_EQ(run(fwebs, args), invalid_input) << args;

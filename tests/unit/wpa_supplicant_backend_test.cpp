@@ -24,6 +24,7 @@
 #include "../../src/commands/handlers.hpp"
 #include "wizfi250d/module/module.hpp"
 #include "wizfi250d/serial/serial_link.hpp"
+#include "wizfi250d/web/web_console.hpp"
 #include "wpa_standin.hpp"
 
 namespace wizfi250d::testing {
@@ -878,6 +879,61 @@ TEST_F(WpaModuleTest, WjoinPrintsTheJoinLinesAndTheLinkUpBlockBeforeOk) {
               "\r\n[Link-Up Event]\r\n"
               "  IP Addr    : 203.0.113.107\r\n  Gateway    : 203.0.113.1\r\n[OK]\r\n");
     EXPECT_TRUE(module_->link_up());
+}
+
+// ---- the web console's Wi-Fi page: the backend's scan (spec §2.5 AT+FWEBS) ----
+
+TEST_F(WpaModuleTest, WebWifiPageListsTheScanWithSignalAndSecurity) {
+    namespace http = boost::beast::http;
+    standin_->scan_lines = {"00:11:22:33:44:55\t2437\t-45\t[WPA2-PSK-CCMP][ESS]\tTestAP",
+                            "aa:bb:cc:dd:ee:ff\t2412\t-71\t[ESS]\tCafe <Free>"};
+    module_->start();
+    WebConsole console(*module_);
+    const auto handle = [&](http::verb verb, std::string target, std::string body,
+                            std::string cookie) {
+        HttpRequest request{verb, target, 11};
+        request.set(http::field::host, "127.0.0.1");
+        if (!cookie.empty()) request.set(http::field::cookie, cookie);
+        request.body() = std::move(body);
+        request.prepare_payload();
+        std::optional<HttpReply> reply;
+        console.handle(request, Ipv4{{127, 0, 0, 1}},
+                       [&reply](HttpReply answer) { reply = std::move(answer); });
+        run_until(io_, [&] { return reply.has_value(); });
+        return reply;
+    };
+    const auto value = [](const std::string& cookie) {
+        return cookie.substr(cookie.find('=') + 1, 32);
+    };
+    const auto login_page = handle(http::verb::get, "/login", "", "");
+    ASSERT_TRUE(login_page);
+    const std::string token = value(std::string(login_page->response[http::field::set_cookie]));
+    const auto logged_in =
+        handle(http::verb::post, "/login", "_token=" + token + "&user=admin&password=admin",
+               "wizfi250d_login=" + token);
+    ASSERT_TRUE(logged_in);
+    ASSERT_EQ(logged_in->response.result(), http::status::see_other);
+    const std::string session =
+        "wizfi250d_session=" + value(std::string(logged_in->response[http::field::set_cookie]));
+
+    const auto page = handle(http::verb::get, "/wifi?scan=1", "", session);
+    ASSERT_TRUE(page);
+    const std::string& html = page->response.body();
+    EXPECT_NE(html.find("<td><a href=\"/wifi?ssid=TestAP&amp;security=WPA2AES\">TestAP</a></td>"
+                        "<td>-45 dBm</td><td>WPA2</td><td>6</td>"),
+              std::string::npos)
+        << html;
+    // Names are escaped; an open network is picked with OPEN.
+    EXPECT_NE(html.find("<a href=\"/wifi?ssid=Cafe%20%3CFree%3E&amp;security=OPEN\">Cafe "
+                        "&lt;Free&gt;</a></td><td>-71 dBm</td><td>Open</td><td>1</td>"),
+              std::string::npos)
+        << html;
+    // Picking one fills the join form.
+    const auto picked = handle(http::verb::get, "/wifi?ssid=TestAP&security=WPA2AES", "", session);
+    ASSERT_TRUE(picked);
+    EXPECT_NE(picked->response.body().find("name=\"ssid\" value=\"TestAP\""), std::string::npos);
+    EXPECT_NE(picked->response.body().find("<option value=\"WPA2AES\" selected>"),
+              std::string::npos);
 }
 
 }  // namespace

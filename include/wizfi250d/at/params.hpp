@@ -54,6 +54,8 @@ struct Ipv4Network {
     bool contains(const Ipv4& ip) const;
 };
 std::optional<Ipv4Network> parse_ipv4_network(std::string_view text);
+// A client allow-list (air_command_allow, web_server_allow): empty allows everyone.
+bool allowed_by(const std::vector<Ipv4Network>& allowed, const Ipv4& client);
 
 struct MacAddress {
     std::array<std::uint8_t, 6> octets{};

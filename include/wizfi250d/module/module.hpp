@@ -31,6 +31,7 @@
 namespace wizfi250d {
 
 class SerialLink;
+class WebConsole;
 
 // What the serial input means right now (design: the Module state machine).
 enum class ModuleState {
@@ -62,6 +63,7 @@ public:
 
     Module(boost::asio::io_context& io, DaemonSettings settings, SerialLink& link,
            std::unique_ptr<WifiBackend> wifi);
+    ~Module();
     Module(const Module&) = delete;
     Module& operator=(const Module&) = delete;
 
@@ -153,6 +155,23 @@ public:
     // Runs commands that came over the air as if typed, with their output captured and handed
     // to reply (never called for a command that reboots).
     void run_air_command(std::string commands, std::function<void(std::string)> reply);
+    // Runs commands the way Air commands run (the one executor, output captured), for the web
+    // pages. false when too many requests wait already.
+    bool run_captured(std::string commands, std::function<void(std::string)> reply);
+
+    // The web configuration server (module_web.cpp, spec §2.5 AT+FWEBS): on the link's address,
+    // only while started. start_web_server() is false when it cannot (no link, web_server = off
+    // in the daemon config, the port taken).
+    bool start_web_server();
+    void stop_web_server();
+    bool web_server_running() const { return runtime_.web_server_running; }
+    // The web server's port while it runs (0 otherwise).
+    std::uint16_t web_server_port() const;
+    // AT+FWEBS=…,F: the FUNCTION button pressed once (spec §7): AP mode with the button's
+    // settings saved, then a reboot into it with the web and Air command servers running.
+    void function_button();
+    // When the module last booted (the web status page's uptime).
+    std::chrono::steady_clock::time_point booted_at() const { return booted_at_; }
 
     ModuleState state() const { return state_; }
     Profile& profile() { return images_.ram; }
@@ -192,6 +211,10 @@ private:
     // Spec §5.3 step 5: a service record means "join at boot".
     void boot_join();
     void recovery_reset(std::string_view why);
+    // After link-up: the web server of an "A" type (spec §5.3 step 8).
+    void start_web_server_of_type_a();
+    // The boot after the FUNCTION-button action: join in AP mode, start web and Air command.
+    void function_boot();
     // AT+WCHECK: every period, ping the gateway; too many timeouts (or no station link in
     // service mode) reset the module (spec §2.2).
     void check_gateway(std::chrono::steady_clock::time_point now);
@@ -266,6 +289,12 @@ private:
     boost::asio::steady_timer air_timer_;
     boost::asio::steady_timer air_deadline_;
     std::chrono::steady_clock::time_point last_serial_input_;
+
+    std::unique_ptr<WebConsole> web_;
+    // Set by the FUNCTION-button action: the next boot joins in AP mode and starts the web and
+    // Air command servers.
+    bool function_boot_ = false;
+    std::chrono::steady_clock::time_point booted_at_ = std::chrono::steady_clock::now();
 
     boost::asio::steady_timer housekeeping_timer_;
     // For AT+FSOCK=6/7/8: the last service try, the last socket data, since when no socket is

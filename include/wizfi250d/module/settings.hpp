@@ -7,6 +7,7 @@
 #include "wizfi250d/module/air_command.hpp"
 #include "wizfi250d/net/tls_options.hpp"
 #include "wizfi250d/serial/serial_port.hpp"
+#include "wizfi250d/web/web_policy.hpp"
 
 namespace wizfi250d {
 
@@ -55,6 +56,9 @@ struct DaemonSettings {
 
     // Whether AT+MAIRCMD may start its server, and which clients it answers.
     AirCommandPolicy air_command;
+
+    // Whether AT+FWEBS may start the web configuration server, where, and for whom.
+    WebServerPolicy web;
 
     // Time from the [OK] of a rebooting command to the banner (the module takes about 0.5 s).
     std::chrono::milliseconds reboot_delay{100};

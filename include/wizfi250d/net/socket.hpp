@@ -130,8 +130,14 @@ public:
     // client and listens again.
     virtual void drop_idle_peer() { close(); }
 
+    // Payload bytes received and handed to the kernel so far (the web status page).
+    std::uint64_t bytes_received() const { return bytes_received_; }
+    std::uint64_t bytes_sent() const { return bytes_sent_; }
+
 protected:
     void note_activity() { last_activity_ = std::chrono::steady_clock::now(); }
+    void count_received(std::size_t n) { bytes_received_ += n; }
+    void count_sent(std::size_t n) { bytes_sent_ += n; }
     SocketObserver& observer() { return context_.observer; }
     boost::asio::io_context& io() { return context_.io; }
     const SocketContext& context() const { return context_; }
@@ -141,6 +147,8 @@ private:
     SocketSpec spec_;
     SocketContext context_;
     std::chrono::steady_clock::time_point last_activity_ = std::chrono::steady_clock::now();
+    std::uint64_t bytes_received_ = 0;
+    std::uint64_t bytes_sent_ = 0;
 };
 
 // Makes the socket for spec (not opened yet).

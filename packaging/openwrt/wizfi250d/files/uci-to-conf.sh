@@ -128,6 +128,17 @@ check_ms() {
 	printf '%s' "$2"
 }
 
+# A whole number in [$3, $4].
+check_count() {
+	case $2 in
+	'' | *[!0-9]*) reject "$1" "$2" "is not a number" ;;
+	esac
+	if [ ${#2} -gt ${#4} ] || [ "$2" -lt "$3" ] || [ "$2" -gt "$4" ]; then
+		reject "$1" "$2" "is not in $3-$4"
+	fi
+	printf '%s' "$2"
+}
+
 check_octet() {
 	case $1 in
 	'' | *[!0-9]*) return 1 ;;
@@ -185,7 +196,12 @@ data_stall_limit_ms check_ms 3600000
 tls_trust check_choice module system
 tls_check_host_name check_bool yes no
 air_command check_bool on off
-air_command_allow check_networks'
+air_command_allow check_networks
+web_server check_bool on off
+web_server_port check_count 1 65535
+web_server_allow check_networks
+web_server_idle_timeout_s check_count 1 3600
+web_server_max_connections check_count 1 64'
 
 dir=$(dirname "$out")
 mkdir -p "$dir"
