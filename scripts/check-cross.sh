@@ -27,6 +27,7 @@ cd "$(dirname "$0")/.."
 target_packages=(
   libboost-dev libssl-dev libspdlog-dev
   libnl-3-dev libnl-genl-3-dev libnl-route-3-dev
+  libmosquitto-dev
   libgtest-dev libgmock-dev
 )
 build_packages=(cmake make pkg-config qemu-user-static)

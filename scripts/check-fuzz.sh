@@ -19,7 +19,7 @@ cd "$(dirname "$0")/.."
 
 seconds="${1:-15}"
 build="build-asan"
-all_targets=(fuzz_module fuzz_at_parser fuzz_data_pump fuzz_profile fuzz_wpa_parser fuzz_frame fuzz_web)
+all_targets=(fuzz_module fuzz_at_parser fuzz_data_pump fuzz_profile fuzz_wpa_parser fuzz_frame fuzz_web fuzz_mqtt)
 read -r -a targets <<<"${FUZZ_TARGETS:-${all_targets[*]}}"
 
 scripts/install-deps.sh --test

@@ -8,6 +8,7 @@ build_packages=(
   build-essential cmake pkg-config
   libboost-dev libssl-dev libspdlog-dev
   libnl-3-dev libnl-genl-3-dev libnl-route-3-dev
+  libmosquitto-dev
 )
 test_packages=(
   googletest libgtest-dev libgmock-dev
@@ -20,6 +21,8 @@ test_packages=(
   # The VM those tests run in (scripts/vm/run-in-vm.sh): qemu, the initramfs's static busybox,
   # depmod and modprobe for Debian's kernel, and ping inside it.
   qemu-system-x86 kmod cpio xz-utils iputils-ping
+  # The MQTT broker of the AT+MQTTCON tests.
+  mosquitto
   clang libclang-rt-14-dev
   # The packaging checks: the .deb (lintian, and adduser for its postinst) and the OpenWrt
   # package's shell scripts.

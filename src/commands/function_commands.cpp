@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// F group and MQTT commands (spec §2.5, §2.6): ping and DNS, socket options, GPIO and
-// web-server settings; MQTT as it answers on a module whose MQTT client never connects.
+// F group commands (spec §2.5): ping and DNS, socket options, GPIO and web-server settings.
 
 #include <algorithm>
 #include <array>
@@ -67,14 +66,6 @@ constexpr unsigned gpio_output_mode = 1;
 constexpr std::uint32_t max_ping_count = 50;
 // No link: wiced_ping fails at once for every echo request.
 constexpr std::string_view ping_failure = "Ping error";
-
-constexpr std::size_t max_mqtt_text_length = 50;
-constexpr std::uint32_t min_mqtt_keep_alive = 30;
-constexpr std::uint32_t max_mqtt_keep_alive = 300;
-constexpr std::uint32_t max_mqtt_qos = 2;
-// AT+MQTTSET's text fields, in parameter order.
-constexpr std::array<std::string MqttSettings::*, 3> mqtt_texts{
-    &MqttSettings::user, &MqttSettings::password, &MqttSettings::client_id};
 
 GpioConfig* find_gpio(Profile& profile, std::uint32_t pin) {
     const auto it = std::find_if(profile.gpio.begin(), profile.gpio.end(),
@@ -247,64 +238,6 @@ ResultCode fdns(Module& m, std::string_view args) {
                                      m.finish_command(address ? ResultCode::ok : ResultCode::error);
                                  });
     return ResultCode::pending;
-}
-
-ResultCode mqttset(Module& m, std::string_view args) {
-    MqttSettings& mqtt = m.profile().mqtt;
-    if (is_query(args)) {
-        m.output().line(mqtt.user + "," + mqtt.password + "," + mqtt.client_id + "," +
-                            std::to_string(mqtt.keep_alive),
-                        Sensitivity::secret);
-        return ResultCode::ok;
-    }
-    const Params params(args);
-    for (std::size_t i = 0; i < mqtt_texts.size(); ++i)
-        if (params.present(i) && (params[i]->empty() || params[i]->size() > max_mqtt_text_length))
-            return ResultCode::invalid_input;
-    std::optional<std::uint32_t> keep_alive;
-    if (params.present(3)) {
-        keep_alive = number_in_range(params, 3, min_mqtt_keep_alive, max_mqtt_keep_alive);
-        if (!keep_alive) return ResultCode::invalid_input;
-    }
-    // (While connected the firmware answers [ERROR]; no connection can exist yet.)
-    // Absent fields keep their value (the firmware overwrites the keep-alive with garbage).
-    for (std::size_t i = 0; i < mqtt_texts.size(); ++i)
-        if (params.present(i)) mqtt.*mqtt_texts[i] = *params[i];
-    if (keep_alive) mqtt.keep_alive = *keep_alive;
-    return ResultCode::ok;
-}
-
-ResultCode mqttcon(Module& m, std::string_view args) {
-    if (is_query(args)) {
-        m.output().line("Disconnected");
-        return ResultCode::ok;
-    }
-    // The firmware checks the link before it reads any parameter.
-    if (!m.link_up()) return ResultCode::wifi_status;
-    const Params params(args);
-    const auto connect = number_in_range(params, 0, 0, 1);
-    if (!connect) return ResultCode::invalid_input;
-    if (*connect == 0) return ResultCode::ok;  // nothing is connected
-    const auto port = number_field(params, 2);
-    const auto ssl = number_field(params, 3);
-    if (!params.present(1) || !parse_ipv4(*params[1]) || !port || !is_port(*port) || !ssl ||
-        *ssl != 0)  // MQTT over TLS is not supported
-        return ResultCode::invalid_input;
-    return ResultCode::error;  // no MQTT client yet
-}
-
-ResultCode mqttsub(Module& m, std::string_view args) {
-    // The firmware checks the link first, then the parameters, then the broker connection.
-    if (!m.link_up()) return ResultCode::wifi_status;
-    const Params params(args);
-    if (!number_in_range(params, 0, 0, 1) || !params.present(1) ||
-        (params.present(2) && !number_in_range(params, 2, 0, max_mqtt_qos)))
-        return ResultCode::invalid_input;
-    return ResultCode::error;  // not connected to a broker
-}
-
-ResultCode mqttpub(Module& /*m*/, std::string_view /*args*/) {
-    return ResultCode::error;  // not connected to a broker: checked before the parameters
 }
 
 }  // namespace wizfi250d::commands

@@ -2,7 +2,7 @@
 #pragma once
 
 // The handlers of the command table, one group per file (spec §2): wifi_commands.cpp,
-// socket_commands.cpp, management_commands.cpp, function_commands.cpp.
+// socket_commands.cpp, management_commands.cpp, function_commands.cpp, mqtt_commands.cpp.
 
 #include <string_view>
 

@@ -189,6 +189,13 @@ std::string set_reboot_delay(std::string_view v, DaemonSettings& s, std::string&
     return {};
 }
 
+std::string set_mqtt_publish_qos(std::string_view v, DaemonSettings& s, std::string&) {
+    const auto qos = parse_number(v);
+    if (!qos || *qos > 2) return "expected 0, 1 or 2";
+    s.mqtt_publish_qos = *qos;
+    return {};
+}
+
 const std::vector<ConfigKey>& config_keys() {
     static const std::vector<ConfigKey> keys{
         {"serial", set_serial},
@@ -219,6 +226,8 @@ const std::vector<ConfigKey>& config_keys() {
         {"data_flush", set_data_flush},
         {"data_stall_limit_ms", set_data_stall_limit},
         {"reboot_delay_ms", set_reboot_delay},
+        {"mqtt_tls", flag([](DaemonSettings& s) -> bool& { return s.mqtt_tls; }, "on or off")},
+        {"mqtt_publish_qos", set_mqtt_publish_qos},
     };
     return keys;
 }

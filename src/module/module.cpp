@@ -70,7 +70,8 @@ Module::Module(boost::asio::io_context& io, DaemonSettings settings, SerialLink&
       air_deadline_(io),
       housekeeping_timer_(io),
       reboot_timer_(io),
-      sleep_timer_(io) {
+      sleep_timer_(io),
+      mqtt_(io, output_) {
     wifi_->on_link_lost([this] { link_lost(); });
     wifi_->on_link_restored([this](LinkInfo restored) { link_restored(std::move(restored)); });
 }
@@ -119,6 +120,8 @@ void Module::reload(const DaemonSettings& next) {
     settings_.flush_when_idle = next.flush_when_idle;
     settings_.data_stall_limit = next.data_stall_limit;
     settings_.reboot_delay = next.reboot_delay;
+    settings_.mqtt_tls = next.mqtt_tls;
+    settings_.mqtt_publish_qos = next.mqtt_publish_qos;
     settings_.firmware_version = next.firmware_version;
     settings_.hardware_version = next.hardware_version;
     output_.set_firmware_version(next.firmware_version);
@@ -126,6 +129,7 @@ void Module::reload(const DaemonSettings& next) {
 
 void Module::shutdown() {
     housekeeping_timer_.cancel();
+    mqtt_.end_quietly();
     quiet_socket_events_ = true;
     close_all_sockets();
     quiet_socket_events_ = false;
@@ -169,6 +173,8 @@ void Module::reboot(bool close_first) {
     // A command still running (a watchdog reset during FPING, say) must not end on the new boot.
     if (state_ == ModuleState::busy || state_ == ModuleState::payload) ++stale_finishes_;
     set_state(ModuleState::rebooting, close_first ? "reset" : "save and reset");
+    // The reset ends the MQTT session without a line (the firmware's MQTT thread just dies).
+    mqtt_.end_quietly();
     // Commands that reboot never reply over the air.
     if (air_current_) {
         output_.end_capture();

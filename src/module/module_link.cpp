@@ -73,6 +73,8 @@ void Module::apply_wadns_servers() {
 
 void Module::leave() {
     stop_web_server();  // spec §2.2 AT+WLEAVE: the web server first
+    // Then MQTT ("[MQTT DISCONNECT]"), as the firmware's WLEAVE does, then the sockets.
+    mqtt_.disconnect();
     close_all_sockets();
     air_server_.reset();
     const bool was_up = link_up();
@@ -84,6 +86,7 @@ void Module::leave() {
 void Module::link_lost() {
     if (!link_up()) return;
     spdlog::warn("Wi-Fi link lost");
+    mqtt_.end_with_event("the Wi-Fi link went down");
     close_all_sockets();
     air_server_.reset();
     stop_web_server();

@@ -225,6 +225,17 @@ std::shared_ptr<ssl::context> ModuleTlsContexts::client() {
     return client_.context;
 }
 
+std::shared_ptr<ssl::context> ModuleTlsContexts::client_for(const std::string& peer_ip) const {
+    auto context = make_client();
+    if (context && options_.check_host_name &&
+        X509_VERIFY_PARAM_set1_ip_asc(SSL_CTX_get0_param(context->native_handle()),
+                                      peer_ip.c_str()) != 1) {
+        spdlog::error("TLS client: cannot expect IP address {}", peer_ip);
+        return nullptr;
+    }
+    return context;
+}
+
 std::shared_ptr<ssl::context> ModuleTlsContexts::server() {
     if (server_.generation != store_.generation()) {
         server_.context = make_server();

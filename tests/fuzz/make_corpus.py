@@ -178,6 +178,16 @@ def main():
     write("fuzz_frame", "nul-chars", b"111111111,0,0,0,0,0\r" + bytes([7, 255, 255, 255, 255, 255, 255]) + b"\x00\r\n{}")
     write("fuzz_frame", "length-only", b"000001000\r" + header + b"payload")
 
+    # fuzz_mqtt: command selector (0 MQTTSET, 1 MQTTCON, 2 MQTTSUB, 3 MQTTPUB), arguments, CR,
+    # topic, NUL, payload.
+    write("fuzz_mqtt", "set", b"\x00user,secret,client1,120\rsensor/temp\x0023.5")
+    write("fuzz_mqtt", "set-query", b"\x00?\r{Q,}\x00\r\n")
+    write("fuzz_mqtt", "set-long", b"\x00" + b"u" * 51 + b",,,29\rt\x00")
+    write("fuzz_mqtt", "con", b"\x011,127.0.0.1,1883,0\ra/b\x00\x00\xff")
+    write("fuzz_mqtt", "con-query", b"\x01?\r\x00")
+    write("fuzz_mqtt", "sub", b"\x021,topic/#,2\rtopic/x\x00payload")
+    write("fuzz_mqtt", "pub", b"\x03topic,5\rtopic\x00hello")
+
 
 if __name__ == "__main__":
     main()

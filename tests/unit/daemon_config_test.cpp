@@ -42,7 +42,8 @@ TEST(DaemonConfig, DataStallLimitDefaultsToTenSecondsAndTakesMilliseconds) {
 }
 
 TEST(DaemonConfig, DhcpClientDefaultsToAutoAndNamesOneOfThree) {
-    EXPECT_EQ(DaemonSettings{}.dhcp_client, "auto");
+    const DaemonSettings defaults;
+    EXPECT_EQ(defaults.dhcp_client, "auto");
     for (const char* client : {"auto", "udhcpc", "dhcpcd", "dhclient"}) {
         const auto r = apply(std::string("dhcp_client = ") + client + "\n");
         ASSERT_TRUE(r.ok) << r.error;
@@ -51,6 +52,16 @@ TEST(DaemonConfig, DhcpClientDefaultsToAutoAndNamesOneOfThree) {
     const auto bad = apply("dhcp_client = pump\n");
     EXPECT_FALSE(bad.ok);
     EXPECT_EQ(bad.error, "test.conf:1: dhcp_client: expected auto, udhcpc, dhcpcd or dhclient");
+}
+
+TEST(DaemonConfig, MqttTlsIsOffAndPublishesAtQosZeroByDefault) {
+    const DaemonSettings defaults;
+    EXPECT_FALSE(defaults.mqtt_tls);
+    EXPECT_EQ(defaults.mqtt_publish_qos, 0u);
+    const auto r = apply("mqtt_tls = on\nmqtt_publish_qos = 2\n");
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_TRUE(r.settings.mqtt_tls);
+    EXPECT_EQ(r.settings.mqtt_publish_qos, 2u);
 }
 
 TEST(DaemonConfig, BadValuesNameTheFileLineAndKey) {
@@ -63,6 +74,8 @@ TEST(DaemonConfig, BadValuesNameTheFileLineAndKey) {
         {"\ndata_stall_limit_ms = soon\n", "test.conf:2: data_stall_limit_ms: expected 0-3600000"},
         {"data_flush = sometimes\n", "test.conf:1: data_flush: expected timer or immediate"},
         {"reboot_delay_ms = 10001\n", "test.conf:1: reboot_delay_ms: expected 0-10000"},
+        {"mqtt_publish_qos = 3\n", "test.conf:1: mqtt_publish_qos: expected 0, 1 or 2"},
+        {"mqtt_tls = maybe\n", "test.conf:1: mqtt_tls: expected on or off"},
         {"no_such_key = 1\n", "test.conf:1: unknown key 'no_such_key'"},
         {"data_flush\n", "test.conf:1: expected key = value"},
     };

@@ -17,6 +17,7 @@
 #include "wizfi250d/module/data_pump.hpp"
 #include "wizfi250d/module/output.hpp"
 #include "wizfi250d/module/settings.hpp"
+#include "wizfi250d/mqtt/mqtt_session.hpp"
 #include "wizfi250d/net/certificate_store.hpp"
 #include "wizfi250d/net/module_tls.hpp"
 #include "wizfi250d/net/name_lookup.hpp"
@@ -138,6 +139,10 @@ public:
     SocketTable& sockets() { return sockets_; }
     // What AT+MCERT stores, and the TLS contexts made from it.
     CertificateStore& certificates() { return certificates_; }
+    // The TLS contexts of TCS/TSS (and of MQTT over TLS).
+    ModuleTlsContexts& tls_contexts() { return tls_; }
+    // The MQTT client of AT+MQTTCON/SUB/PUB (spec §2.6).
+    MqttSession& mqtt() { return mqtt_; }
     // The socket opened in data mode, while it is connected (from [CONNECT n] until it closes,
     // +++ included): SCON is refused then and SDATA goes back to it.
     std::optional<unsigned> connected_data_socket() const;
@@ -306,6 +311,7 @@ private:
     bool gateway_check_running_ = false;
     boost::asio::steady_timer reboot_timer_;
     boost::asio::steady_timer sleep_timer_;
+    MqttSession mqtt_;
 };
 
 }  // namespace wizfi250d

@@ -50,6 +50,13 @@ struct DaemonSettings {
     // How TCS/TSS sockets check their peers.
     TlsOptions tls;
 
+    // AT+MQTTCON: whether SSL=1 connects over TLS (the MCERT files and the rules of `tls`).
+    // Off: SSL=1 is refused with [ERROR: INVALID INPUT], as the module refuses it.
+    bool mqtt_tls = false;
+    // The QoS of AT+MQTTPUB's messages (the firmware publishes at 0); its [OK] comes after the
+    // broker's PUBACK (1) or PUBCOMP (2).
+    unsigned mqtt_publish_qos = 0;
+
     // Whether AT+MAIRCMD may start its server, and which clients it answers.
     AirCommandPolicy air_command;
 

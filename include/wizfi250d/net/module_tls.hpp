@@ -3,6 +3,7 @@
 
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "wizfi250d/net/certificate_store.hpp"
 #include "wizfi250d/net/socket.hpp"
@@ -28,6 +29,10 @@ public:
     ModuleTlsContexts& operator=(const ModuleTlsContexts&) = delete;
 
     std::shared_ptr<boost::asio::ssl::context> client() override;
+    // A new client context of its own for one connection whose TLS stream is made elsewhere
+    // (the MQTT client): as client(), and when check_host_name is on it also expects the peer's
+    // certificate to name `peer_ip` (an IP subjectAltName).
+    std::shared_ptr<boost::asio::ssl::context> client_for(const std::string& peer_ip) const;
     std::shared_ptr<boost::asio::ssl::context> server() override;
     bool verify_host_name() const override { return options_.check_host_name; }
 
