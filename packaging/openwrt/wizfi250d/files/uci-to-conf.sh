@@ -185,6 +185,7 @@ interface check_interface
 wpa_ctrl_dir check_path
 wpa_eap_method check_eap_method
 wpa_eap_identity check_text
+dhcp_client check_choice auto udhcpc dhcpcd dhclient
 hostapd_driver check_word
 log_level check_choice trace debug info warn error
 firmware_version check_text
@@ -201,7 +202,9 @@ web_server check_bool on off
 web_server_port check_count 1 65535
 web_server_allow check_networks
 web_server_idle_timeout_s check_count 1 3600
-web_server_max_connections check_count 1 64'
+web_server_max_connections check_count 1 64
+mqtt_tls check_bool on off
+mqtt_publish_qos check_count 0 2'
 
 dir=$(dirname "$out")
 mkdir -p "$dir"
