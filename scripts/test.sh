@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# Installs what is missing, builds, and runs every test (unit, conformance, integration), then
-# the same suite under AddressSanitizer + UndefinedBehaviorSanitizer and each fuzz target for a
-# bounded time. Extra arguments go to both ctest runs (for example -R '^unit\.').
+# Installs what is missing, builds with warnings as errors, and runs every test (unit,
+# conformance, integration, browser, and the uart and radio groups inside a VM); then the bench
+# smoke and the data path's cost ceiling, the suite again under AddressSanitizer +
+# UndefinedBehaviorSanitizer, each fuzz target for a bounded time, the README's quick start on a
+# pristine Debian root, the packaging checks and the arm64 cross unit tests. Extra arguments go
+# to both ctest runs (for example -R '^unit\.').
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
