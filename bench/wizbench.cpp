@@ -362,7 +362,9 @@ struct Child {
     Child(const Child&) = delete;
     Child& operator=(const Child&) = delete;
     Child(Child&& o) noexcept
-        : pid(std::exchange(o.pid, -1)), name(std::move(o.name)), traced(o.traced),
+        : pid(std::exchange(o.pid, -1)),
+          name(std::move(o.name)),
+          traced(o.traced),
           grace_s(o.grace_s) {}
     Child& operator=(Child&& o) noexcept {
         if (this != &o) {
@@ -894,9 +896,9 @@ struct Bench {
         const std::string link = dir + "/tty";
         const auto t0 = Clock::now();
         s.child = launch("wizfi250d",
-                        {opt.daemon, "--config", config, "--serial", "pty:" + link, "--state-dir",
-                         state, "--interface", "lo"},
-                        dir + "/log", {"NOTIFY_SOCKET=" + notify_path});
+                         {opt.daemon, "--config", config, "--serial", "pty:" + link, "--state-dir",
+                          state, "--interface", "lo"},
+                         dir + "/log", {"NOTIFY_SOCKET=" + notify_path});
         const auto deadline = t0 + start_limit();
         for (;;) {
             pollfd p{notify.get(), POLLIN, 0};
@@ -987,7 +989,7 @@ struct Bench {
         const auto t0 = Clock::now();
         s.child =
             launch("ser2net", {opt.ser2net, "-n", "-u", "-c", config, "-P", dir + "/ser2net.pid"},
-                  dir + "/log");
+                   dir + "/log");
         const auto deadline = t0 + start_limit();
         for (;;) {
             s.tcp = tcp_try_connect(port);
@@ -1252,10 +1254,11 @@ struct Bench {
         s.child.stop();
     }
 
-    // ---- costs that do not depend on the machine's load ------------------------------------------
+    // ---- costs that do not depend on the machine's load
+    // ------------------------------------------
 
     struct Cost {
-        double instructions = NAN;                    // callgrind's total
+        double instructions = NAN;                   // callgrind's total
         std::map<std::string, double> system_calls;  // strace -c: calls by name
         double bytes = 0;
     };
@@ -1380,7 +1383,7 @@ struct Bench {
         for (const auto& t : targets())
             for (const char* d : {"s2t", "t2s"})
                 if (opt.cost_targets.empty() || opt.cost_targets.count(t.id))
-                if (opt.wants(d)) measure_cost(&t, d);
+                    if (opt.wants(d)) measure_cost(&t, d);
         if (opt.wants("cmd8") &&
             (opt.only_targets.empty() || opt.only_targets.count("wiz-8sock")) &&
             (opt.cost_targets.empty() || opt.cost_targets.count("wiz-8sock")))
@@ -1847,8 +1850,9 @@ struct Report {
             static_cast<unsigned long long>(opt.cost_small_mib),
             static_cast<unsigned long long>(opt.cost_large_mib)));
         line();
-        line("| bridge | instructions serial→TCP | TCP→serial | system calls serial→TCP | "
-             "TCP→serial |");
+        line(
+            "| bridge | instructions serial→TCP | TCP→serial | system calls serial→TCP | "
+            "TCP→serial |");
         line("|---|---|---|---|---|");
         for (const auto& id : target_ids)
             line("| " + label(id) + " | " + count(med(id, "ir_s2t_per_MiB")) + " | " +
@@ -1956,19 +1960,20 @@ struct Report {
                              count(med(mode, metric)) + " vs " + count(med("socat", metric)) +
                              " (" + x(r) + ")";
                     }
-                    g.push_back({std::string(std::string(what) == "ir"
-                                                 ? "User-space instructions per MiB"
-                                                 : "System calls per MiB") +
-                                     " at most socat's (" + label(mode) + ")",
-                                 m, ok, known});
+                    g.push_back(
+                        {std::string(std::string(what) == "ir" ? "User-space instructions per MiB"
+                                                               : "System calls per MiB") +
+                             " at most socat's (" + label(mode) + ")",
+                         m, ok, known});
                 }
             }
             const double cmd8 = med("wiz-8sock", "ir_cmd8_per_MiB");
             const double ref = med("socat", "ir_t2s_per_MiB");
-            g.push_back({"Command-mode receive, 8 sockets: instructions per MiB at most 2× socat's "
-                         "data-mode TCP→serial",
-                         count(cmd8) + " vs " + count(ref) + " (" + x(cmd8 / ref) + ")",
-                         cmd8 / ref <= 2.0, std::isfinite(cmd8 / ref)});
+            g.push_back(
+                {"Command-mode receive, 8 sockets: instructions per MiB at most 2× socat's "
+                 "data-mode TCP→serial",
+                 count(cmd8) + " vs " + count(ref) + " (" + x(cmd8 / ref) + ")", cmd8 / ref <= 2.0,
+                 std::isfinite(cmd8 / ref)});
         }
         // 3. AT within 2x the pty echo loop
         {
@@ -2210,7 +2215,8 @@ int main(int argc, char** argv) {
         opt.at_samples = 30;
         opt.warmup = 3;
         opt.settle = std::chrono::milliseconds(100);
-        opt.with_costs = false;  // minutes under valgrind; scripts/check-datapath-cost.sh has its own
+        opt.with_costs =
+            false;  // minutes under valgrind; scripts/check-datapath-cost.sh has its own
     }
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
@@ -2249,8 +2255,7 @@ int main(int argc, char** argv) {
             const std::string v = next();
             opt.cost_small_mib = std::stoull(v);
             opt.cost_large_mib = std::stoull(v.substr(v.find(',') + 1));
-        }
-        else if (a == "--socat")
+        } else if (a == "--socat")
             opt.socat = next();
         else if (a == "--ser2net")
             opt.ser2net = next();
@@ -2262,7 +2267,7 @@ int main(int argc, char** argv) {
             std::istringstream list(next());
             std::string item;
             while (std::getline(list, item, ','))
-                (a == "--targets"  ? opt.only_targets
+                (a == "--targets" ? opt.only_targets
                  : a == "--tests" ? opt.only_tests
                                   : opt.cost_targets)
                     .insert(item);
@@ -2307,8 +2312,9 @@ int main(int argc, char** argv) {
     meta.set("opt_lat_samples", std::to_string(opt.lat_samples));
     meta.set("opt_lat_budget", format("%g", opt.lat_budget));
     meta.set("opt_smoke", opt.smoke ? "1" : "0");
-    meta.set("opt_cost_mib", format("%llu,%llu", static_cast<unsigned long long>(opt.cost_small_mib),
-                                    static_cast<unsigned long long>(opt.cost_large_mib)));
+    meta.set("opt_cost_mib",
+             format("%llu,%llu", static_cast<unsigned long long>(opt.cost_small_mib),
+                    static_cast<unsigned long long>(opt.cost_large_mib)));
     int status = 0;
     try {
         bench.run();

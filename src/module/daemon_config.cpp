@@ -161,8 +161,7 @@ std::string set_web_server_idle_timeout(std::string_view v, DaemonSettings& s, s
     return {};
 }
 
-std::string set_web_server_max_connections(std::string_view v, DaemonSettings& s,
-                                           std::string&) {
+std::string set_web_server_max_connections(std::string_view v, DaemonSettings& s, std::string&) {
     const auto count = parse_number(v);
     if (!count || *count == 0 || *count > 64) return "expected 1-64";
     s.web.max_connections = *count;

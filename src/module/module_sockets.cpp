@@ -186,8 +186,8 @@ void Module::socket_received(Socket& socket, const Endpoint& from, std::string_v
     output_.frames(socket.cid(), from.ip, from.port, bytes, frame_payload_limit);
 }
 
-bool Module::socket_received_borrowing(Socket& socket, const Endpoint& from,
-                                       std::string_view bytes, std::function<void()> resume) {
+bool Module::socket_received_borrowing(Socket& socket, const Endpoint& from, std::string_view bytes,
+                                       std::function<void()> resume) {
     if (state_ == ModuleState::data && data_socket_ == socket.cid() && !output_.capturing()) {
         last_socket_data_ = std::chrono::steady_clock::now();
         // Data mode: the bytes go to the serial line from the socket's buffer.

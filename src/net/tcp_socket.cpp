@@ -62,12 +62,12 @@ void TcpSocket::receive() {
             if (generation != generation_) return;
             if (n > 0) {
                 count_received(n);
-                lent_ = observer().socket_received_borrowing(
-                    *this, peer_, std::string_view(buffer_.data(), n),
-                    [self = shared_from_this(), this] {
-                        lent_ = false;
-                        if (connected()) receive();
-                    });
+                lent_ = observer().socket_received_borrowing(*this, peer_,
+                                                             std::string_view(buffer_.data(), n),
+                                                             [self = shared_from_this(), this] {
+                                                                 lent_ = false;
+                                                                 if (connected()) receive();
+                                                             });
             }
             if (generation != generation_) return;  // closed by what the data triggered
             if (ec) {

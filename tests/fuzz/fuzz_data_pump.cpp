@@ -8,8 +8,8 @@
 // only at the next silence, so packets queue up and input is held; bit 2: the data socket goes
 // away at the end (reset); bit 3: a UDP socket, so packets are never joined); byte 1 & 7 is the
 // bit 4: the socket takes bytes at once (send_now), up to (bits 5-7) * 700 bytes per call, so
-// whole packets skip the queue and the rest queues); byte 1 & 7 is the number of extra cut points, and that many bytes follow with their positions; the rest is the
-// serial stream.
+// whole packets skip the queue and the rest queues); byte 1 & 7 is the number of extra cut points,
+// and that many bytes follow with their positions; the rest is the serial stream.
 //
 // Checks (a failed one aborts), against a model of spec §4.2/§4.3:
 //   - the packets, concatenated, are exactly the stream with each recognised "+++" removed,

@@ -49,7 +49,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         // TCP: the whole packets of a stream without '+' arrived, in order.
         const std::size_t whole = stream.size() - stream.size() % 1461;
         const std::string& got = env.peer_received();
-        if (got.size() < whole || std::string_view(got).substr(0, whole) != stream.substr(0, whole)) {
+        if (got.size() < whole ||
+            std::string_view(got).substr(0, whole) != stream.substr(0, whole)) {
             std::fprintf(stderr, "fuzz_module: the peer got %zu bytes, not the stream's %zu\n",
                          got.size(), whole);
             std::abort();

@@ -17,9 +17,9 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <sys/socket.h>
 #include <spdlog/sinks/null_sink.h>
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <array>
@@ -103,9 +103,9 @@ public:
         : state_dir_(process_dir() + "/state"),
           link_(io_, SerialSpec{SerialSpec::Kind::pty, process_dir() + "/tty"}),
           module_(io_, fuzz_settings(state_dir_, binary_ssid_wset), link_,
-                  loopback_link ? std::unique_ptr<WifiBackend>(
-                                      std::make_unique<test::LoopbackLinkBackend>())
-                                : std::make_unique<test::NoLinkBackend>()) {
+                  loopback_link
+                      ? std::unique_ptr<WifiBackend>(std::make_unique<test::LoopbackLinkBackend>())
+                      : std::make_unique<test::NoLinkBackend>()) {
         quiet_trace_logging();
         module_.load_saved_profile();
         link_.start(
@@ -180,8 +180,8 @@ public:
         (udp ? peer_ : listener_) = fd;
         module_.on_serial_input("AT+WJOIN\r");
         settle();
-        const std::string scon = std::string("AT+SCON=O,") + (udp ? "UCN" : "TCN") +
-                                 ",127.0.0.1," + std::to_string(ntohs(address.sin_port)) + ",,1\r";
+        const std::string scon = std::string("AT+SCON=O,") + (udp ? "UCN" : "TCN") + ",127.0.0.1," +
+                                 std::to_string(ntohs(address.sin_port)) + ",,1\r";
         module_.on_serial_input(scon);
         for (int round = 0; round < 200 && module_.state() != ModuleState::data; ++round) {
             settle();

@@ -82,8 +82,7 @@ private:
     enum class PrintClass { rsp, evt, dbg };
     bool visible(PrintClass print_class) const;
     void append_frames(std::string& bytes, unsigned cid, const Ipv4& peer_ip,
-                       std::uint16_t peer_port, std::string_view payload,
-                       std::size_t limit) const;
+                       std::uint16_t peer_port, std::string_view payload, std::size_t limit) const;
     void emit(std::string_view bytes, Sensitivity sensitivity = Sensitivity::plain,
               bool traced = true);
 

@@ -126,9 +126,7 @@ public:
     // Hands head then body to the kernel at once, without blocking, and returns how many bytes
     // it took: 0 for sockets that cannot (TLS, datagrams), while sends are queued, or on an
     // error (the next send() reports it).
-    virtual std::size_t send_now(std::string_view /*head*/, std::string_view /*body*/) {
-        return 0;
-    }
+    virtual std::size_t send_now(std::string_view /*head*/, std::string_view /*body*/) { return 0; }
 
     // The peer: the connected one for TCP, the stored one for UDP; nullopt when there is none
     // (a server without a client, a UDP server that has heard from nobody).
