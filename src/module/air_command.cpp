@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "wizfi250d/module/air_command.hpp"
+#include "wizfi250d/net/listen.hpp"
 
 #include <spdlog/spdlog.h>
 #include <array>
@@ -36,11 +37,7 @@ public:
     }
 
     bool listen(const tcp::endpoint& endpoint) {
-        boost::system::error_code ec;
-        acceptor_.open(endpoint.protocol(), ec);
-        if (!ec) acceptor_.set_option(tcp::acceptor::reuse_address(true), ec);
-        if (!ec) acceptor_.bind(endpoint, ec);
-        if (!ec) acceptor_.listen(1, ec);
+        const auto ec = listen_on(acceptor_, endpoint, 1);
         if (ec) {
             spdlog::warn("Air command: cannot listen on {}: {}", endpoint.port(), ec.message());
             return false;

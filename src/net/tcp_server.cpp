@@ -10,6 +10,7 @@
 
 #include "tcp_socket.hpp"
 #include "tls_verification.hpp"
+#include "wizfi250d/net/listen.hpp"
 
 namespace wizfi250d {
 
@@ -25,11 +26,8 @@ public:
           handshake_timer_(io()) {}
 
     void open() override {
-        boost::system::error_code ec;
-        acceptor_.open(tcp::v4(), ec);
-        if (!ec) acceptor_.set_option(tcp::acceptor::reuse_address(true), ec);
-        if (!ec) acceptor_.bind(tcp::endpoint(tcp::v4(), spec().local_port), ec);
-        if (!ec) acceptor_.listen(tcp::socket::max_listen_connections, ec);
+        auto ec = listen_on(acceptor_, tcp::endpoint(tcp::v4(), spec().local_port),
+                            tcp::socket::max_listen_connections);
         if (ec) {
             spdlog::info("socket {}: cannot listen on port {}: {}", cid(), spec().local_port,
                          ec.message());

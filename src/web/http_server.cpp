@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "wizfi250d/web/http_server.hpp"
+#include "wizfi250d/net/listen.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -170,11 +171,7 @@ public:
     BeastHttpServer& operator=(const BeastHttpServer&) = delete;
 
     bool listen(const tcp::endpoint& endpoint) {
-        boost::system::error_code ec;
-        acceptor_.open(endpoint.protocol(), ec);
-        if (!ec) acceptor_.set_option(tcp::acceptor::reuse_address(true), ec);
-        if (!ec) acceptor_.bind(endpoint, ec);
-        if (!ec) acceptor_.listen(listen_backlog, ec);
+        const auto ec = listen_on(acceptor_, endpoint, listen_backlog);
         if (ec) {
             spdlog::warn("web server: cannot listen on {}:{}: {}", endpoint.address().to_string(),
                          endpoint.port(), ec.message());
