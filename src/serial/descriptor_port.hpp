@@ -16,14 +16,12 @@ namespace wizfi250d {
 class DescriptorPort : public SerialPort {
 public:
     DescriptorPort(boost::asio::io_context& io, UniqueFd fd) : descriptor_(io, fd.release()) {
-        // write_now() must never block.
+        // write_now() and the reader's read(2) must never block.
         boost::system::error_code ignored;
         descriptor_.native_non_blocking(true, ignored);
     }
 
-    void async_read_some(boost::asio::mutable_buffer buffer, Handler handler) override {
-        descriptor_.async_read_some(buffer, std::move(handler));
-    }
+    boost::asio::posix::descriptor& input() override { return descriptor_; }
     void async_write_some(boost::asio::const_buffer buffer, Handler handler) override {
         descriptor_.async_write_some(buffer, std::move(handler));
     }

@@ -47,14 +47,16 @@ void save_terminal() {
 class StdioPort final : public SerialPort {
 public:
     StdioPort(boost::asio::io_context& io, UniqueFd input, UniqueFd output)
-        : input_(io, input.release()), output_(io, output.release()) {}
+        : input_(io, input.release()), output_(io, output.release()) {
+        // The reader's read(2) must never block (restore_terminal() puts the flags back).
+        boost::system::error_code ignored;
+        input_.native_non_blocking(true, ignored);
+    }
     ~StdioPort() override { close(); }
     StdioPort(const StdioPort&) = delete;
     StdioPort& operator=(const StdioPort&) = delete;
 
-    void async_read_some(boost::asio::mutable_buffer buffer, Handler handler) override {
-        input_.async_read_some(buffer, std::move(handler));
-    }
+    boost::asio::posix::descriptor& input() override { return input_; }
     void async_write_some(boost::asio::const_buffer buffer, Handler handler) override {
         // Noted when the write starts: asio writes at once when the terminal takes the bytes,
         // so a log line made before the handler runs already follows them.

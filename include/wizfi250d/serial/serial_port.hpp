@@ -3,6 +3,7 @@
 
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/descriptor.hpp>
 #include <boost/system/error_code.hpp>
 #include <cstdint>
 #include <functional>
@@ -32,7 +33,10 @@ public:
     using Handler = std::function<void(const boost::system::error_code&, std::size_t)>;
 
     virtual ~SerialPort() = default;
-    virtual void async_read_some(boost::asio::mutable_buffer buffer, Handler handler) = 0;
+    // The non-blocking descriptor the front end reads from. The reader takes what it holds with
+    // read(2) until EAGAIN and waits on it (wait_read) only then: no asynchronous operation and
+    // no handler per read.
+    virtual boost::asio::posix::descriptor& input() = 0;
     virtual void async_write_some(boost::asio::const_buffer buffer, Handler handler) = 0;
     // Writes what the device takes at once, without blocking: the number of bytes (0 when it
     // would block; an error shows at the next asynchronous write).
