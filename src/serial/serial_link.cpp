@@ -171,18 +171,17 @@ void SerialLink::read_more() {
 
 void SerialLink::wait_readable() {
     reading_ = true;
-    port_->input().async_wait(
-        boost::asio::posix::descriptor_base::wait_read,
-        [this, alive = std::weak_ptr<bool>(alive_),
-         generation = generation_](const boost::system::error_code& ec) {
-            if (alive.expired()) return;
-            reading_ = false;
-            if (ec && !is_abort(ec) && is_current(generation)) {
-                lost(ec);
-                return;
-            }
-            read_more();
-        });
+    port_->input().async_wait(boost::asio::posix::descriptor_base::wait_read,
+                              [this, alive = std::weak_ptr<bool>(alive_),
+                               generation = generation_](const boost::system::error_code& ec) {
+                                  if (alive.expired()) return;
+                                  reading_ = false;
+                                  if (ec && !is_abort(ec) && is_current(generation)) {
+                                      lost(ec);
+                                      return;
+                                  }
+                                  read_more();
+                              });
 }
 
 void SerialLink::deliver_held_input() {
