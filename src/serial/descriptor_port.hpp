@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <sys/uio.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <utility>
 
@@ -28,6 +31,26 @@ public:
     std::size_t write_now(std::string_view bytes) override {
         const ssize_t n = ::write(fd(), bytes.data(), bytes.size());
         return n > 0 ? static_cast<std::size_t>(n) : 0;
+    }
+    std::size_t write_now(const std::string_view* parts, std::size_t count) override {
+        std::size_t taken = 0;
+        while (count > 0) {
+            // IOV_MAX is 1024; a 64 KiB read makes about 135 parts.
+            std::array<iovec, 256> vectors;
+            const std::size_t n = std::min(count, vectors.size());
+            std::size_t offered = 0;
+            for (std::size_t i = 0; i < n; ++i) {
+                vectors[i] = {const_cast<char*>(parts[i].data()), parts[i].size()};
+                offered += parts[i].size();
+            }
+            const ssize_t written = ::writev(fd(), vectors.data(), static_cast<int>(n));
+            if (written <= 0) break;
+            taken += static_cast<std::size_t>(written);
+            if (static_cast<std::size_t>(written) < offered) break;
+            parts += n;
+            count -= n;
+        }
+        return taken;
     }
     void close() override {
         boost::system::error_code ignored;

@@ -247,6 +247,26 @@ void SerialLink::close_chunk(std::size_t size_before) {
     write_more();
 }
 
+void SerialLink::write_parts(const std::string_view* parts, std::size_t count) {
+    std::size_t skip = 0;
+    if (port_ && !writing_ && queue_.empty()) skip = port_->write_now(parts, count);
+    std::size_t rest = 0;
+    for (std::size_t i = 0; i < count; ++i)
+        rest += parts[i].size();
+    rest -= skip;
+    if (rest == 0) return;
+    std::string& chunk = open_chunk(rest);
+    const std::size_t before = chunk.size();
+    for (std::size_t i = 0; i < count; ++i) {
+        std::string_view part = parts[i];
+        const std::size_t skipped = std::min(skip, part.size());
+        skip -= skipped;
+        part.remove_prefix(skipped);
+        chunk.append(part);
+    }
+    close_chunk(before);
+}
+
 bool SerialLink::write_borrowing(std::string_view bytes, std::function<void()> release) {
     if (bytes.empty()) return false;
     if (port_ && !writing_ && queue_.empty()) {

@@ -67,6 +67,9 @@ public:
     }
     // The terminal may be shared with other programs: every write goes through the loop.
     std::size_t write_now(std::string_view /*bytes*/) override { return 0; }
+    std::size_t write_now(const std::string_view* /*parts*/, std::size_t /*count*/) override {
+        return 0;
+    }
     void apply(const UartSettings& settings) override {
         spdlog::debug("stdio: line settings {} do not apply to a terminal", settings.to_string());
     }

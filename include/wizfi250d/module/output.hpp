@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "wizfi250d/at/params.hpp"
 #include "wizfi250d/at/result_code.hpp"
@@ -81,8 +82,6 @@ public:
 private:
     enum class PrintClass { rsp, evt, dbg };
     bool visible(PrintClass print_class) const;
-    void append_frames(std::string& bytes, unsigned cid, const Ipv4& peer_ip,
-                       std::uint16_t peer_port, std::string_view payload, std::size_t limit) const;
     void emit(std::string_view bytes, Sensitivity sensitivity = Sensitivity::plain,
               bool traced = true);
 
@@ -90,8 +89,13 @@ private:
     const Profile& profile_;
     std::string firmware_version_;
     std::optional<std::string> capture_;
-    // Reused for the frames of each read (no allocation per frame).
-    std::string frames_;
+    // Reused for the frames of each read (no allocation per read): the header of the full
+    // frames, the last frame's, the trailer, and the frames as parts (headers, payload cuts,
+    // trailers) in order.
+    std::string frame_head_;
+    std::string last_frame_head_;
+    std::string frame_trailer_;
+    std::vector<std::string_view> frame_parts_;
     std::size_t capture_limit_ = 0;
 };
 

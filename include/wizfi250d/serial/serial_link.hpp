@@ -59,6 +59,9 @@ public:
     // its size from before queues what was appended.
     std::string& open_chunk(std::size_t room);
     void close_chunk(std::size_t size_before);
+    // Queues parts in order, as one write: what the device takes at once leaves from where the
+    // parts are (writev), and only the rest is copied into the queue.
+    void write_parts(const std::string_view* parts, std::size_t count);
     // Holds the wire for this long before the next queued bytes (AT+MEVTDELAY).
     void hold(std::chrono::milliseconds duration);
 

@@ -41,6 +41,8 @@ public:
     // Writes what the device takes at once, without blocking: the number of bytes (0 when it
     // would block; an error shows at the next asynchronous write).
     virtual std::size_t write_now(std::string_view bytes) = 0;
+    // The same for parts in order, as one write (writev): the number of bytes taken.
+    virtual std::size_t write_now(const std::string_view* parts, std::size_t count) = 0;
     // Applies line settings. What the device refuses (a pty ignores parity and 7 data bits) or
     // cannot do exactly (0.5 and 1.5 stop bits) is logged as a warning, never fatal.
     virtual void apply(const UartSettings& settings) = 0;
