@@ -195,14 +195,21 @@ void Output::frames(unsigned cid, const Ipv4& peer_ip, std::uint16_t peer_port,
     if (form.on(7)) put(frame_trailer_, form.trailer1);
     if (form.on(8)) put(frame_trailer_, form.trailer2);
 
+    // A frame's trailer and the next frame's header travel as one part (the joint): two parts
+    // a frame instead of three.
+    frame_joint_ = frame_trailer_ + head;
+    last_frame_joint_ = frame_trailer_ + last_frame_head_;
+
     frame_parts_.clear();
+    std::string_view before_part = payload.size() > full ? head : last_frame_head_;
     while (!payload.empty()) {
         const std::string_view part = payload.substr(0, full);
         payload.remove_prefix(part.size());
-        frame_parts_.push_back(payload.empty() ? last_frame_head_ : head);
+        frame_parts_.push_back(before_part);
         frame_parts_.push_back(part);
-        if (!frame_trailer_.empty()) frame_parts_.push_back(frame_trailer_);
+        before_part = payload.size() > full ? frame_joint_ : last_frame_joint_;
     }
+    if (!frame_trailer_.empty()) frame_parts_.push_back(frame_trailer_);
     if (capture_ || spdlog::should_log(spdlog::level::trace)) {
         std::string bytes;
         for (const std::string_view part : frame_parts_)

@@ -90,11 +90,13 @@ private:
     std::string firmware_version_;
     std::optional<std::string> capture_;
     // Reused for the frames of each read (no allocation per read): the header of the full
-    // frames, the last frame's, the trailer, and the frames as parts (headers, payload cuts,
-    // trailers) in order.
+    // frames, the last frame's, the trailer, the trailer joined to each header, and the frames
+    // as parts (headers or joints, payload cuts, the last trailer) in order.
     std::string frame_head_;
     std::string last_frame_head_;
     std::string frame_trailer_;
+    std::string frame_joint_;
+    std::string last_frame_joint_;
     std::vector<std::string_view> frame_parts_;
     std::size_t capture_limit_ = 0;
 };
