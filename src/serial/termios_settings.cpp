@@ -12,6 +12,8 @@
 #include <system_error>
 #include <utility>
 
+#include "uart_divider.hpp"
+
 namespace wizfi250d::termios_settings {
 
 namespace {
@@ -50,6 +52,12 @@ const std::array<Field, 5> fields{{
 
 std::string errno_text() {
     return std::generic_category().message(errno);
+}
+
+// The rate the UART runs at when the driver says it runs at `reported`: the kernel writes the
+// rate asked for back into termios, not the one its divisor makes.
+std::uint32_t rate_made(int fd, std::uint32_t reported) {
+    return uart_rate::made_rate(uart_divider(fd), reported);
 }
 
 }  // namespace
@@ -161,9 +169,13 @@ std::vector<std::string> apply_line_settings(int fd, const UartSettings& setting
         if (ioctl(fd, TCGETS2, &taken) != 0) {
             warnings.push_back("cannot read back the line settings: " + errno_text());
         } else {
-            for (auto& difference : differences(settings_from(mapping.bits),
-                                                settings_from({taken.c_cflag, taken.c_ospeed})))
+            const UartSettings actual = settings_from({taken.c_cflag, taken.c_ospeed});
+            for (auto& difference : differences(settings_from(mapping.bits), actual))
                 warnings.push_back(std::move(difference));
+            if (const auto made = rate_made(fd, actual.baud); made != actual.baud)
+                warnings.push_back(
+                    fmt::format("baud rate: the UART's clock makes {} for {} ({:+.2f} %)", made,
+                                actual.baud, uart_rate::error_percent(actual.baud, made)));
         }
     }
 
@@ -197,7 +209,7 @@ std::uint32_t rate_taken(int fd, std::uint32_t baud) {
         spdlog::warn("cannot put the line settings back after trying {} baud: {}", baud,
                      errno_text());
     if (!tried) return settings_from({current.c_cflag, current.c_ospeed}).baud;
-    return settings_from({taken.c_cflag, taken.c_ospeed}).baud;
+    return rate_made(fd, settings_from({taken.c_cflag, taken.c_ospeed}).baud);
 }
 
 }  // namespace wizfi250d::termios_settings

@@ -6,8 +6,9 @@
 // them into its registers, and its termios read back is what the line really runs at:
 // - every AT+USET setting reaches the device (spec §2.4): standard and non-standard rates,
 //   parity, data bits, stop bits, RTS/CTS;
-// - a rate the driver cannot make (its clock gives at most 115200) is refused with the
-//   module's error before [OK], and the line stays as it was;
+// - a rate the driver cannot make (its clock gives at most 115200), or makes only with a
+//   divisor too far off, is refused with the module's error before [OK], and the line stays
+//   as it was; one it makes within the tolerance is taken, with a warning;
 // - data mode (spec §4) with RTS/CTS carries megabytes both ways at once, byte for byte, while
 //   the driver throttles the line;
 // - a hangup of the TTY: the daemon opens it again, with its settings.
@@ -211,11 +212,55 @@ TEST_F(Uart8250, RateTheDriverCannotMakeIsRefused) {
     EXPECT_TRUE(d.transact("AT+USET=0,N,8,1,N", kInvalidInput));
     EXPECT_TRUE(line_is(uart.device, at_14400));
     const std::string log = d.log_text();
-    EXPECT_NE(log.find("cannot make 230400 baud (it keeps 14400)"), std::string::npos) << log;
+    EXPECT_NE(log.find("cannot make 230400 baud: it would run at 14400"), std::string::npos) << log;
     EXPECT_NE(log.find("cannot make 1843200 baud"), std::string::npos) << log;
     // The saved profile kept 14400 too: a power cycle comes back at it.
     ASSERT_TRUE(d.restart());
     EXPECT_TRUE(line_is(uart.device, at_14400));
+}
+
+// The 8250's divisor is a whole number: 115200 / n. The driver reports the rate asked for
+// whatever its divisor makes, so the daemon works the real rate out from baud_base
+// (TIOCGSERIAL; 115200 here): 7200 is 115200 / 16 exactly; 3000 becomes 115200 / 38 = 3032,
+// 1.07 % fast, within the 2 % a serial link tolerates, so [OK] with a warning naming the real
+// rate; 56000 would be 57600 (115200 / 2, 2.86 % fast) and 31250 would be 28800 (-7.84 %):
+// beyond it, the module's error and the line unchanged.
+TEST_F(Uart8250, RateTheDivisorOnlyApproximates) {
+    Daemon d(uart_options(uart));
+    ASSERT_TRUE(d.start());
+    ASSERT_TRUE(uset(d, "7200,N,8,1,N"));
+    EXPECT_TRUE(line_is(uart.device, {"7200,N,8,1,N", 7200, CS8, false, false, false, false}));
+    EXPECT_EQ(d.log_text().find("7200 ("), std::string::npos) << d.log_text();
+
+    // H> AT+USET=3000,N,8,1,N\r   M< AT+USET=3000,N,8,1,N\r\n[OK]\r\n, the reboot's banner
+    ASSERT_TRUE(uset(d, "3000,N,8,1,N"));
+    const LineExpectation at_3000{"3000,N,8,1,N", 3000, CS8, false, false, false, false};
+    EXPECT_TRUE(line_is(uart.device, at_3000));
+    EXPECT_TRUE(d.transact("AT+USET=?", "3000,N,8,1,N\r\n" + std::string(kOk)));
+    std::string log = d.log_text();
+    EXPECT_NE(log.find("AT+USET=3000,N,8,1,N: the UART runs at 3032 baud for 3000 (+1.07 %, "
+                       "within the 2 % a serial link tolerates)"),
+              std::string::npos)
+        << log;
+    // Each time the daemon opens the line at that rate (here after the reboot), it says so.
+    EXPECT_NE(log.find(uart.device + ": baud rate: the UART's clock makes 3032 for 3000"),
+              std::string::npos)
+        << log;
+
+    for (const char* refused : {"56000,N,8,1,N", "31250,E,8,1,HW", "56000,N,8,1,N,W"}) {
+        // H> AT+USET=56000,N,8,1,N\r   M< AT+USET=56000,N,8,1,N\r\n[ERROR: INVALID INPUT]\r\n
+        ASSERT_TRUE(d.transact(std::string("AT+USET=") + refused, kInvalidInput));
+        EXPECT_TRUE(d.expect_nothing());  // no reboot, no banner
+        EXPECT_TRUE(line_is(uart.device, at_3000));
+        EXPECT_TRUE(d.transact("AT+USET=?", "3000,N,8,1,N\r\n" + std::string(kOk)));
+    }
+    log = d.log_text();
+    EXPECT_NE(log.find("cannot make 56000 baud: it would run at 57600 (+2.86 %, beyond the 2 % "
+                       "a serial link tolerates); the settings stay 3000,N,8,1,N"),
+              std::string::npos)
+        << log;
+    EXPECT_NE(log.find("cannot make 31250 baud: it would run at 28800 (-7.84 %"), std::string::npos)
+        << log;
 }
 
 // The bytes each way: WIZFI250D_UART_BULK_KIB (the ctest command sets it), else 8 MiB.
