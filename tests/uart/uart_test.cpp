@@ -20,12 +20,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -278,6 +280,224 @@ std::string driver_counters(const std::string& device) {
     for (std::string line; std::getline(in, line);)
         if (line.rfind(index + ":", 0) == 0) return line;
     return {};
+}
+
+// One of the driver's counters ("rx", "tx", "oe", "bo") from driver_counters(); 0 when absent.
+std::size_t driver_count(const std::string& counters, const std::string& name) {
+    const auto at = counters.find(" " + name + ":");
+    if (at == std::string::npos) return 0;
+    return static_cast<std::size_t>(
+        std::strtoull(counters.c_str() + at + name.size() + 2, nullptr, 10));
+}
+
+// The UART seen from a descriptor of the test's own (the daemon does not take the TTY
+// exclusively, TIOCEXCL): RTS as the driver drives it, the bytes waiting in the TTY's output
+// buffer, and the driver's counters.
+class UartProbe {
+public:
+    explicit UartProbe(std::string device)
+        : device_(std::move(device)),
+          fd_(::open(device_.c_str(), O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)) {}
+    ~UartProbe() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    UartProbe(const UartProbe&) = delete;
+    UartProbe& operator=(const UartProbe&) = delete;
+
+    bool is_open() const { return fd_ >= 0; }
+    std::optional<bool> rts() const {
+        int lines = 0;
+        if (::ioctl(fd_, TIOCMGET, &lines) != 0) return std::nullopt;
+        return (lines & TIOCM_RTS) != 0;
+    }
+    std::size_t output_queue() const {
+        int queued = 0;
+        return ::ioctl(fd_, TIOCOUTQ, &queued) == 0 && queued > 0 ? static_cast<std::size_t>(queued)
+                                                                  : 0;
+    }
+    std::string counters() const { return driver_counters(device_); }
+    std::size_t count(const std::string& name) const { return driver_count(counters(), name); }
+
+private:
+    std::string device_;
+    int fd_;
+};
+
+// Waits until RTS is `on` (true) or the deadline passes.
+bool rts_becomes(const UartProbe& probe, bool on, Millis within) {
+    const auto deadline = Clock::now() + within;
+    while (Clock::now() < deadline) {
+        if (probe.rts() == on) return true;
+        std::this_thread::sleep_for(Millis{10});
+    }
+    return probe.rts() == on;
+}
+
+// A config file with data_stall_limit_ms = 0: the daemon holds the host's input for as long as
+// the network takes nothing (the test decides how long), never dropping it.
+::testing::AssertionResult hold_input_config(TestTempDir& dir, DaemonOptions& options) {
+    if (auto r = dir.make("uart-flow"); !r) return r;
+    const auto config = dir.path() / "wizfi250d.conf";
+    if (auto r = write_whole_file(config, "data_stall_limit_ms = 0\n"); !r) return r;
+    options.extra_args.insert(options.extra_args.end(), {"--config", config.string()});
+    return ::testing::AssertionSuccess();
+}
+
+// Data mode at 115200 with RTS/CTS to a TCP peer whose window and segments are small (4 KiB,
+// 536 bytes), so that the kernel's socket buffers fill after some tens of KiB, not megabytes.
+::testing::AssertionResult open_data_mode(Daemon& d, RawTcpListener& listener, RawTcpStream& peer) {
+    if (auto r = d.start(); !r) return r;
+    if (auto r = uset(d, "115200,N,8,1,HW"); !r) return r;
+    if (auto r = join(d); !r) return r;
+    if (auto r = listener.listen(4096, 536); !r) return r;
+    if (auto r = d.transact("AT+SCON=O,TCN,127.0.0.1," + port_text(listener.port()) + ",,1",
+                            std::string(kOk) + connect_event(0), kConnectTimeout);
+        !r)
+        return r;
+    return listener.accept(peer);
+}
+
+// RTS/CTS from the daemon's side (spec §4 with AT+USET ...,HW). The TCP peer takes nothing, so
+// data mode's backpressure stops the daemon reading the UART; the kernel's TTY layer throttles
+// once its 4 KiB buffer is nearly full and the 8250 drops RTS. The test plays an MCU whose CTS
+// input is that RTS line (qemu's cable carries no modem lines, so the test reads RTS with
+// TIOCMGET and obeys it): it sends only while RTS is on, with at most 4 KiB under way beyond
+// what the UART has received. When the peer reads again, the daemon reads the UART again, RTS
+// comes back, and every byte sent arrives at the peer in order.
+TEST_F(Uart8250, RtsFallsWhileThePeerTakesNothingAndReturns) {
+    constexpr std::size_t kPiece = 256;
+    constexpr std::size_t kUnderWay = 4096;
+    constexpr std::size_t kMost = 4 * kMiB;
+    constexpr std::size_t kAfterwards = 16 * 1024;
+    const std::string data = bulk_data_mode_bytes(kMost + kAfterwards, 0x0a87003u);
+    TestTempDir dir;
+    DaemonOptions options = uart_options(uart);
+    ASSERT_TRUE(hold_input_config(dir, options));
+    Daemon d(options);
+    RawTcpListener listener;
+    RawTcpStream peer;
+    ASSERT_TRUE(open_data_mode(d, listener, peer));
+    UartProbe probe(uart.device);
+    ASSERT_TRUE(probe.is_open()) << "open " << uart.device;
+    ASSERT_EQ(probe.rts(), std::optional<bool>(true)) << "RTS is off before anything was sent";
+    SerialLine mcu;
+    ASSERT_TRUE(mcu.share(d.line_fd()));
+    const std::size_t received_before = probe.count("rx");
+
+    // The MCU's sender: a piece at a time while its CTS (the UART's RTS) is on.
+    std::size_t sent = 0;
+    const auto send_while_rts = [&](std::size_t until, Millis within) {
+        const auto deadline = Clock::now() + within;
+        while (sent < until && Clock::now() < deadline) {
+            if (probe.rts() != true) return;
+            if (sent - std::min(sent, probe.count("rx") - received_before) >= kUnderWay) {
+                std::this_thread::sleep_for(Millis{2});
+                continue;
+            }
+            const std::size_t n = std::min(kPiece, until - sent);
+            if (!mcu.write_all(std::string_view(data).substr(sent, n))) return;
+            sent += n;
+        }
+    };
+    send_while_rts(kMost, Millis{120000});
+    const std::size_t sent_until_rts_fell = sent;
+    ASSERT_LT(sent_until_rts_fell, kMost) << "RTS never fell while the peer took nothing";
+    ASSERT_EQ(probe.rts(), std::optional<bool>(false));
+    // It stays off: the daemon reads nothing more while the peer reads nothing.
+    std::this_thread::sleep_for(Millis{1000});
+    EXPECT_EQ(probe.rts(), std::optional<bool>(false));
+    const std::string counters_throttled = probe.counters();
+    std::cout << "[ MEASURE  ] RTS fell after " << sent_until_rts_fell << " bytes\n";
+    RecordProperty("bytes_sent_until_rts_fell", std::to_string(sent_until_rts_fell));
+
+    // The peer reads: the daemon drains the TTY and RTS comes back.
+    std::string at_peer;
+    ASSERT_TRUE(peer.read_exactly(sent_until_rts_fell, at_peer, Millis{120000}));
+    EXPECT_TRUE(rts_becomes(probe, true, Millis{10000})) << "RTS stayed off";
+    send_while_rts(sent_until_rts_fell + kAfterwards, Millis{60000});
+    ASSERT_EQ(sent, sent_until_rts_fell + kAfterwards) << "the sender was held back again";
+    std::string rest;
+    ASSERT_TRUE(peer.read_exactly(kAfterwards, rest, Millis{60000}));
+    at_peer += rest;
+    EXPECT_EQ(compare_bulk(std::string_view(data).substr(0, sent), at_peer), "");
+    const std::string counters = probe.counters();
+    EXPECT_EQ(driver_count(counters, "oe"), 0U) << "the UART overran: " << counters;
+    EXPECT_EQ(driver_count(counters, "bo"), 0U) << "the TTY's buffer overflowed: " << counters;
+    EXPECT_NE(counters_throttled, "");
+    mcu.close();
+    ASSERT_TRUE(d.send("+++"));
+    ASSERT_TRUE(d.expect(kOk, kEscapeTimeout));
+    EXPECT_TRUE(d.transact("AT", kOk));
+}
+
+// The other way: the MCU stops reading. The UART's transmitter waits for the far end, the
+// TTY's output buffer fills, the daemon's writes to the UART would block (EAGAIN), its
+// bounded serial queue fills, and it stops reading the TCP socket, so the peer's sends stop:
+// nothing is dropped and the daemon's memory stays where it was. Then the MCU reads everything,
+// byte for byte.
+TEST_F(Uart8250, TheMcuStopsReadingAndThePeerIsHeldBack) {
+    constexpr std::size_t kTotal = 1 * kMiB;
+    const std::string data = bulk_random_bytes(kTotal, 0x0a87004u);
+    Daemon d(uart_options(uart));
+    RawTcpListener listener;
+    RawTcpStream peer;
+    ASSERT_TRUE(open_data_mode(d, listener, peer));
+    UartProbe probe(uart.device);
+    ASSERT_TRUE(probe.is_open()) << "open " << uart.device;
+    SerialLine mcu;
+    ASSERT_TRUE(mcu.share(d.line_fd()));
+    const long rss_before = vm_rss_kib(d.pid());
+
+    std::atomic<std::size_t> sent{0};
+    ::testing::AssertionResult peer_sent = ::testing::AssertionSuccess();
+    std::thread sender([&] { peer_sent = peer.send_all(data, Millis{300000}, &sent); });
+    // The peer's sending stalls: no progress for 2 s.
+    const auto give_up = Clock::now() + Millis{120000};
+    std::size_t last = 0;
+    auto still_since = Clock::now();
+    while (Clock::now() < give_up && sent.load() < kTotal) {
+        std::this_thread::sleep_for(Millis{100});
+        if (sent.load() != last) {
+            last = sent.load();
+            still_since = Clock::now();
+        } else if (Clock::now() - still_since >= Millis{2000}) {
+            break;
+        }
+    }
+    const std::size_t sent_while_held = sent.load();
+    const std::size_t output_queue = probe.output_queue();
+    const std::size_t transmitted = probe.count("tx");
+    std::size_t daemon_tx = 0, daemon_rx = 0;
+    const bool queues_known =
+        tcp_queues(peer.remote_port(), peer.local_port(), daemon_tx, daemon_rx);
+    const long rss_held = vm_rss_kib(d.pid());
+    std::this_thread::sleep_for(Millis{500});
+    const std::size_t transmitted_later = probe.count("tx");
+    std::cout << "[ MEASURE  ] the peer sent " << sent_while_held << " of " << kTotal
+              << " bytes while the MCU read nothing; TTY output queue " << output_queue
+              << ", daemon socket receive queue " << daemon_rx << ", daemon VmRSS " << rss_before
+              << " -> " << rss_held << " KiB\n";
+    RecordProperty("bytes_sent_while_held", std::to_string(sent_while_held));
+
+    EXPECT_LT(sent_while_held, kTotal) << "the peer sent everything: nothing held it back";
+    EXPECT_GT(output_queue, 0U) << "the TTY's output buffer is empty";
+    EXPECT_EQ(transmitted_later, transmitted) << "the UART kept sending";
+    EXPECT_TRUE(queues_known);
+    EXPECT_GT(daemon_rx, 0U) << "the daemon's socket holds nothing unread: it still reads";
+    if (rss_before > 0 && rss_held > 0) {
+        EXPECT_LT(rss_held - rss_before, 4096L);
+    }
+
+    std::string at_mcu;
+    const auto read = mcu.read_exactly(kTotal, at_mcu, Millis{300000});
+    sender.join();
+    ASSERT_TRUE(peer_sent);
+    ASSERT_TRUE(read);
+    EXPECT_EQ(compare_bulk(data, at_mcu), "");
+    mcu.close();
+    ASSERT_TRUE(d.send("+++"));
+    ASSERT_TRUE(d.expect(kOk, kEscapeTimeout));
+    EXPECT_TRUE(d.transact("AT", kOk));
 }
 
 // Spec §4: data mode with RTS/CTS on, the MCU and the TCP peer sending at once. Every byte
