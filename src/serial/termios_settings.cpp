@@ -172,10 +172,22 @@ std::vector<std::string> apply_line_settings(int fd, const UartSettings& setting
             const UartSettings actual = settings_from({taken.c_cflag, taken.c_ospeed});
             for (auto& difference : differences(settings_from(mapping.bits), actual))
                 warnings.push_back(std::move(difference));
-            if (const auto made = rate_made(fd, actual.baud); made != actual.baud)
-                warnings.push_back(
-                    fmt::format("baud rate: the UART's clock makes {} for {} ({:+.2f} %)", made,
-                                actual.baud, uart_rate::error_percent(actual.baud, made)));
+            // Every UART divides its clock only approximately: within the tolerance that is
+            // information (at every open, so not a warning); beyond it the host cannot talk.
+            const auto made = rate_made(fd, actual.baud);
+            const auto text =
+                fmt::format("baud rate: the UART's clock makes {} for {} ({:+.2f} %)", made,
+                            actual.baud, uart_rate::error_percent(actual.baud, made));
+            switch (uart_rate::fit(actual.baud, made)) {
+                case uart_rate::Fit::exact:
+                    break;
+                case uart_rate::Fit::approximated:
+                    spdlog::info("{}: {}", port_name, text);
+                    break;
+                case uart_rate::Fit::unusable:
+                    warnings.push_back(text + ", beyond what a serial link tolerates");
+                    break;
+            }
         }
     }
 
