@@ -25,9 +25,7 @@ public:
     }
 
     boost::asio::posix::descriptor& input() override { return descriptor_; }
-    void async_write_some(boost::asio::const_buffer buffer, Handler handler) override {
-        descriptor_.async_write_some(buffer, std::move(handler));
-    }
+    boost::asio::posix::stream_descriptor& output() override { return descriptor_; }
     std::size_t write_now(std::string_view bytes) override {
         const ssize_t n = ::write(fd(), bytes.data(), bytes.size());
         return n > 0 ? static_cast<std::size_t>(n) : 0;

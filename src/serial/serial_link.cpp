@@ -320,9 +320,10 @@ void SerialLink::write_more() {
             });
         return;
     }
-    const std::string_view data = chunk.data();
-    port_->async_write_some(
-        boost::asio::buffer(data.data() + front_offset_, data.size() - front_offset_),
+    const std::string_view data = chunk.data().substr(front_offset_);
+    port_->starting_write(data);
+    port_->output().async_write_some(
+        boost::asio::buffer(data.data(), data.size()),
         [this, alive = std::weak_ptr<bool>(alive_), generation = generation_](
             const boost::system::error_code& ec, std::size_t n) {
             if (alive.expired()) return;

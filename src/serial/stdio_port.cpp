@@ -57,13 +57,11 @@ public:
     StdioPort& operator=(const StdioPort&) = delete;
 
     boost::asio::posix::descriptor& input() override { return input_; }
-    void async_write_some(boost::asio::const_buffer buffer, Handler handler) override {
+    boost::asio::posix::stream_descriptor& output() override { return output_; }
+    void starting_write(std::string_view bytes) override {
         // Noted when the write starts: asio writes at once when the terminal takes the bytes,
         // so a log line made before the handler runs already follows them.
-        if (buffer.size() > 0)
-            output_at_line_start =
-                static_cast<const char*>(buffer.data())[buffer.size() - 1] == '\n';
-        output_.async_write_some(buffer, std::move(handler));
+        if (!bytes.empty()) output_at_line_start = bytes.back() == '\n';
     }
     // The terminal may be shared with other programs: every write goes through the loop.
     std::size_t write_now(std::string_view /*bytes*/) override { return 0; }
