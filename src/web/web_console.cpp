@@ -96,6 +96,10 @@ bool failed_reply(std::string_view reply) {
     return reply.find("[ERROR") != std::string_view::npos;
 }
 
+bool ends_with(std::string_view text, std::string_view end) {
+    return text.size() >= end.size() && text.substr(text.size() - end.size()) == end;
+}
+
 }  // namespace
 
 struct WebConsole::Context {
@@ -349,6 +353,18 @@ void WebConsole::wifi_page(Context& context) {
     });
 }
 
+void WebConsole::joined_from_page(const std::string& session_id, const std::string& joined) {
+    if (auto* session = logins_->by_id(session_id)) {
+        // Without a final code the join outlasted the page's deadline and goes on unseen.
+        const bool ended = ends_with(joined, "[OK]\r\n") || failed_reply(joined);
+        session->notice =
+            std::string(ended ? "Join" : "Join: no answer in time") + "\n" + tidy(joined);
+        session->notice_failed = !ended || failed_reply(joined);
+    }
+    // The page started it, so the page comes back (an A type would anyway).
+    if (module_.link_up() && !module_.web_server_running()) module_.start_web_server();
+}
+
 void WebConsole::post_action(Context& context) {
     const web::Action* action = web::find_action(context.path);
     if (action == nullptr ||
@@ -378,14 +394,16 @@ void WebConsole::post_action(Context& context) {
                                                       "back with the link when its type is A.")));
         reply.after_sent = [this, alive, commands = plan.commands] {
             if (alive.expired()) return;
-            module_.run_captured(commands, [](const std::string&) {});
+            module_.run_for_web(commands, Module::web_command_deadline(),
+                                [](const std::string&) {});
         };
         context.respond(std::move(reply));
         return;
     }
-    const bool queued =
-        module_.run_captured(plan.commands, [this, alive, plan, respond = context.respond,
-                                             id = context.session_id](const std::string& reply) {
+    const bool queued = module_.run_for_web(
+        plan.commands, Module::web_command_deadline(),
+        [this, alive, plan, respond = context.respond,
+         id = context.session_id](const std::string& reply) {
             if (alive.expired()) return;
             const bool failed = failed_reply(reply);
             if (auto* session = logins_->by_id(id)) {
@@ -405,16 +423,11 @@ void WebConsole::post_action(Context& context) {
                                               "the new link address when the link is up.")));
             progress.after_sent = [this, alive, then = plan.then, id] {
                 if (alive.expired()) return;
-                module_.run_captured(then, [this, alive, id](const std::string& joined) {
-                    if (alive.expired()) return;
-                    if (auto* session = logins_->by_id(id)) {
-                        session->notice = "Join\n" + tidy(joined);
-                        session->notice_failed = failed_reply(joined);
-                    }
-                    // The page started it, so the page comes back (an A type would anyway).
-                    if (module_.link_up() && !module_.web_server_running())
-                        module_.start_web_server();
-                });
+                // A join takes as long as the backend's tries take, not the Air command's 10 s.
+                module_.run_for_web(then, module_.web_join_deadline(),
+                                    [this, alive, id](const std::string& joined) {
+                                        if (!alive.expired()) joined_from_page(id, joined);
+                                    });
             };
             respond(std::move(progress));
         });

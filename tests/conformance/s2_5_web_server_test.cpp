@@ -5,8 +5,10 @@
 // with the AT query of the same setting), secrets never sent back, and the bounds: request size,
 // header count, connections, idle time (a slow client).
 
+#include <chrono>
 #include <cstdint>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -243,6 +245,77 @@ TEST_F(WebServerTest, ForgedFormPostIsRefused) {
     EXPECT_EQ(result.status, 403);
     ASSERT_TRUE(
         d().transact("AT+WNET=?", "1,192.168.12.101,255.255.255.0,192.168.12.1\r\n[OK]\r\n"));
+}
+
+// ---- a join from the page: its events reach the UART ------------------------------------------
+
+// The web server answers again (it stops with AT+WLEAVE and comes back with the link).
+::testing::AssertionResult serves_again(WebClient& client, HttpResult& page) {
+    const auto deadline = std::chrono::steady_clock::now() + kTimeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+        TcpConnection probe;
+        if (probe.connect(client.port())) return client.get("/", page);
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return ::testing::AssertionFailure() << "the web server did not come back";
+}
+
+// Spec §2.2 WLEAVE/WJOIN, §3.1: the module prints its asynchronous events on the UART whatever
+// started them. A join from the page shows the host the socket's [DISCONNECT 0], the
+// [Link-Down Event], the join lines and the Link-Up block, byte for byte as after its own
+// AT+WLEAVE and AT+WJOIN, but no echo and no [OK] (the host sent no command); the page gets the
+// commands' whole output.
+TEST_F(WebServerTest, JoinFromThePageShowsItsEventsOnTheUart) {
+    start();
+    TcpServer peer;
+    ASSERT_TRUE(peer.listen());
+    TcpConnection accepted;
+    ASSERT_TRUE(open_tcp_client(d(), peer, accepted));
+    WebClient client(port());
+    ASSERT_TRUE(client.login("admin", "admin"));
+    HttpResult result;
+    ASSERT_TRUE(client.submit("/wifi", "/wifi/join",
+                              {{"ssid", "PageAP"}, {"security", "WPA2AES"}, {"key", "page-key-1"}},
+                              result));
+    EXPECT_EQ(result.status, 200);
+    ASSERT_TRUE(d().expect(disconnect_event(0) + "\r\n[Link-Down Event]\r\n"
+                                                 "Joining : PageAP\r\n"
+                                                 "Successfully joined : PageAP\r\n"
+                                                 "\r\n[Link-Up Event]\r\n"
+                                                 "  IP Addr    : 127.0.0.1\r\n"
+                                                 "  Gateway    : 0.0.0.0\r\n",
+                           kBootTimeout));
+    EXPECT_TRUE(d().expect_nothing());
+    // The host's session goes on as before, and sees the page's settings at once.
+    ASSERT_TRUE(d().transact("AT+WSET=?", "0,PageAP,00:00:00:00:00:00,0\r\n[OK]\r\n"));
+    HttpResult page;
+    ASSERT_TRUE(serves_again(client, page));
+    EXPECT_NE(page.body.find("Join\n[DISCONNECT 0]\n\n[Link-Down Event]\n[OK]\nJoining : PageAP\n"
+                             "Successfully joined : PageAP\n\n[Link-Up Event]\n"
+                             "  IP Addr    : 127.0.0.1\n  Gateway    : 0.0.0.0\n[OK]"),
+              std::string::npos)
+        << page.body;
+}
+
+// The events take the host's AT+MEVTFORM (spec §3.4) and AT+MMSG (§1.7) settings, as after the
+// host's own commands: short forms, and no join lines at digit 10 = 0.
+TEST_F(WebServerTest, JoinFromThePageUsesTheHostsEventFormat) {
+    start();
+    ASSERT_TRUE(d().transact("AT+MEVTFORM=1122211110", "[OK]\r\n"));
+    TcpServer peer;
+    ASSERT_TRUE(peer.listen());
+    TcpConnection accepted;
+    ASSERT_TRUE(d().transact("AT+SCON=O,TCN,127.0.0.1," + port_text(peer.port()) + ",,0",
+                             "[OK]\r\n" + connect_event(0)));
+    ASSERT_TRUE(peer.accept(accepted));
+    WebClient client(port());
+    ASSERT_TRUE(client.login("admin", "admin"));
+    HttpResult result;
+    ASSERT_TRUE(client.submit("/wifi", "/wifi/join",
+                              {{"ssid", "PageAP"}, {"security", "OPEN"}, {"key", ""}}, result));
+    ASSERT_TRUE(d().expect("\r\n[2]\r\n\r\n[4]\r\n\r\n[3]\r\n", kBootTimeout));
+    EXPECT_TRUE(d().expect_nothing());
+    ASSERT_TRUE(d().transact("AT", "[OK]\r\n"));
 }
 
 TEST_F(WebServerTest, FwebmHidesMenuItemsAndTheirPages) {

@@ -924,7 +924,7 @@ TEST_F(WpaModuleTest, WscanPrintsNineFieldLines) {
 
 TEST_F(WpaModuleTest, WscanThroughTheAirCommandChannelIsShort) {
     standin_->scan_lines = {"00:11:22:33:44:55\t2437\t-45\t[WPA2-PSK-CCMP][ESS]\tTestAP"};
-    module_->output().begin_capture(1450);
+    module_->output().begin_capture(1450, CaptureMode::everything);
     const ResultCode code = commands::wscan(*module_, "");
     ASSERT_EQ(code, ResultCode::pending);
     // The scan ends within the stand-in's round trips (the scan timeout bounds it); the capture

@@ -41,6 +41,9 @@ private:
     void logout(Context& context);
     void wifi_page(Context& context);
     void post_action(Context& context);
+    // The join a page started has ended (or outlasted its deadline): the notice for the next
+    // page load, and the web server back at the new address.
+    void joined_from_page(const std::string& session_id, const std::string& joined);
 
     Module& module_;
     std::unique_ptr<LoginGuard> logins_;
