@@ -11,32 +11,10 @@
 
 #include "harness.hpp"
 #include "peers.hpp"
-#include "temp_config.hpp"
-#include "web_client.hpp"
+#include "web_daemon.hpp"
 
 namespace wizfi250d::conformance {
 namespace {
-
-std::string web_config(std::uint16_t port, std::string_view extra = {}) {
-    return "web_server_port = " + std::to_string(port) + "\n" + std::string(extra);
-}
-
-DaemonOptions with_config(const TempConfig& config) {
-    DaemonOptions options = loopback_options();
-    options.extra_args.push_back("--config");
-    options.extra_args.push_back(config.path());
-    return options;
-}
-
-// Whether the web server answers: any page without a login redirects to /login.
-::testing::AssertionResult serves(std::uint16_t port) {
-    WebClient client(port);
-    HttpResult result;
-    if (auto r = client.get("/", result); !r) return r;
-    if (result.status != 303 || result.header("Location") != "/login")
-        return ::testing::AssertionFailure() << "GET / answered " << result.status;
-    return ::testing::AssertionSuccess();
-}
 
 TEST(Spec2_5_Fwebs, FactoryQueryIsStoppedManual) {
     Daemon d;
@@ -47,10 +25,10 @@ TEST(Spec2_5_Fwebs, FactoryQueryIsStoppedManual) {
 }
 
 TEST(Spec2_5_Fwebs, StartWithoutLinkIsOkAndNothingListens) {
-    const std::uint16_t port = free_tcp_port();
+    WebServerDaemon web;
+    const std::uint16_t port = web.port();
     ASSERT_NE(port, 0);
-    const TempConfig config(web_config(port));
-    Daemon d(with_config(config));
+    Daemon& d = web.daemon();
     ASSERT_TRUE(d.start());
     // "1 starts the configuration web server if the link is up (otherwise [OK], no action)"
     ASSERT_TRUE(d.transact("AT+FWEBS=1", "[OK]\r\n"));
@@ -60,10 +38,10 @@ TEST(Spec2_5_Fwebs, StartWithoutLinkIsOkAndNothingListens) {
 }
 
 TEST(Spec2_5_Fwebs, StartWithLinkServesOnTheLinkAddressAndStopEndsIt) {
-    const std::uint16_t port = free_tcp_port();
+    WebServerDaemon web;
+    const std::uint16_t port = web.port();
     ASSERT_NE(port, 0);
-    const TempConfig config(web_config(port));
-    Daemon d(with_config(config));
+    Daemon& d = web.daemon();
     ASSERT_TRUE(start_and_join(d));
     ASSERT_TRUE(d.transact("AT+FWEBS=1", "[OK]\r\n"));
     ASSERT_TRUE(d.transact("AT+FWEBS=?", "1,M\r\n[OK]\r\n"));
@@ -80,10 +58,10 @@ TEST(Spec2_5_Fwebs, StartWithLinkServesOnTheLinkAddressAndStopEndsIt) {
 }
 
 TEST(Spec2_5_Fwebs, TypeAStartsAtEveryLinkUpAndWleaveStopsIt) {
-    const std::uint16_t port = free_tcp_port();
+    WebServerDaemon web;
+    const std::uint16_t port = web.port();
     ASSERT_NE(port, 0);
-    const TempConfig config(web_config(port));
-    Daemon d(with_config(config));
+    Daemon& d = web.daemon();
     ASSERT_TRUE(d.start());
     // The type is stored without a link; nothing starts yet.
     ASSERT_TRUE(d.transact("AT+FWEBS=0,A", "[OK]\r\n"));
@@ -107,10 +85,10 @@ TEST(Spec2_5_Fwebs, TypeAStartsAtEveryLinkUpAndWleaveStopsIt) {
 }
 
 TEST(Spec2_5_Fwebs, TurnedOffInTheDaemonConfigAnswersError) {
-    const std::uint16_t port = free_tcp_port();
+    WebServerDaemon web("web_server = off\n");
+    const std::uint16_t port = web.port();
     ASSERT_NE(port, 0);
-    const TempConfig config(web_config(port, "web_server = off\n"));
-    Daemon d(with_config(config));
+    Daemon& d = web.daemon();
     ASSERT_TRUE(start_and_join(d));
     ASSERT_TRUE(d.transact("AT+FWEBS=1", kError));
     ASSERT_TRUE(d.transact("AT+FWEBS=?", "0,M\r\n[OK]\r\n"));
@@ -140,18 +118,18 @@ TEST(Spec2_5_Fwebs, BadParametersAreInvalidInput) {
 TEST(Spec2_5_Fwebs, StartOnATakenPortAnswersError) {
     TcpServer squatter;
     ASSERT_TRUE(squatter.listen());
-    const TempConfig config(web_config(squatter.port()));
-    Daemon d(with_config(config));
+    WebServerDaemon web({}, squatter.port());
+    Daemon& d = web.daemon();
     ASSERT_TRUE(start_and_join(d));
     ASSERT_TRUE(d.transact("AT+FWEBS=1", kError));
     ASSERT_TRUE(d.transact("AT+FWEBS=?", "0,M\r\n[OK]\r\n"));
 }
 
 TEST(Spec7_FunctionButton, FwebsFRebootsIntoApModeWithWebAndAirCommand) {
-    const std::uint16_t port = free_tcp_port();
+    WebServerDaemon web;
+    const std::uint16_t port = web.port();
     ASSERT_NE(port, 0);
-    const TempConfig config(web_config(port));
-    Daemon d(with_config(config));
+    Daemon& d = web.daemon();
     ASSERT_TRUE(d.start());
     // §3.1: the FUNCTION-button path prints its RSP line, then [OK], then reboots (§7).
     ASSERT_TRUE(d.transact("AT+FWEBS=1,F", "Set AP Mode & Web Server Launch\r\n[OK]\r\n"));

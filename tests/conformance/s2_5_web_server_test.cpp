@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -15,8 +16,7 @@
 
 #include "harness.hpp"
 #include "peers.hpp"
-#include "temp_config.hpp"
-#include "web_client.hpp"
+#include "web_daemon.hpp"
 
 namespace wizfi250d::conformance {
 namespace {
@@ -25,24 +25,18 @@ namespace {
 class WebServerTest : public ::testing::Test {
 protected:
     void start(std::string_view extra_config = {}) {
-        port_ = free_tcp_port();
-        ASSERT_NE(port_, 0);
-        config_ = std::make_unique<TempConfig>("web_server_port = " + std::to_string(port_) + "\n" +
-                                               std::string(extra_config));
-        DaemonOptions options = loopback_options();
-        options.extra_args.push_back("--config");
-        options.extra_args.push_back(config_->path());
-        daemon_ = std::make_unique<Daemon>(options);
-        ASSERT_TRUE(start_and_join(*daemon_));
-        ASSERT_TRUE(daemon_->transact("AT+FWEBS=1", "[OK]\r\n"));
+        web_ = std::make_unique<WebServerDaemon>(extra_config);
+        ASSERT_NE(port(), 0);
+        ASSERT_TRUE(start_and_join(d()));
+        ASSERT_TRUE(d().transact("AT+FWEBS=1", "[OK]\r\n"));
     }
-    Daemon& d() { return *daemon_; }
-    std::uint16_t port() const { return port_; }
+    Daemon& d() { return web_->daemon(); }
+    std::uint16_t port() const { return web_->port(); }
 
     // A raw request on a new connection; the response, or the connection's end.
     HttpResult raw(std::string_view request) {
         TcpConnection connection;
-        EXPECT_TRUE(connection.connect(port_));
+        EXPECT_TRUE(connection.connect(port()));
         EXPECT_TRUE(connection.send(request));
         HttpResult result;
         EXPECT_TRUE(read_response(connection, result));
@@ -50,9 +44,7 @@ protected:
     }
 
 private:
-    std::uint16_t port_ = 0;
-    std::unique_ptr<TempConfig> config_;
-    std::unique_ptr<Daemon> daemon_;
+    std::unique_ptr<WebServerDaemon> web_;
 };
 
 // ---- login ------------------------------------------------------------------------------------
