@@ -26,26 +26,22 @@ TEST(Spec2_5_Fwebs, FactoryQueryIsStoppedManual) {
 
 TEST(Spec2_5_Fwebs, StartWithoutLinkIsOkAndNothingListens) {
     WebServerDaemon web;
-    const std::uint16_t port = web.port();
-    ASSERT_NE(port, 0);
     Daemon& d = web.daemon();
     ASSERT_TRUE(d.start());
     // "1 starts the configuration web server if the link is up (otherwise [OK], no action)"
     ASSERT_TRUE(d.transact("AT+FWEBS=1", "[OK]\r\n"));
     ASSERT_TRUE(d.transact("AT+FWEBS=?", "0,M\r\n[OK]\r\n"));
     TcpConnection probe;
-    ASSERT_TRUE(probe.expect_refused(port));
+    ASSERT_TRUE(probe.expect_refused(web.port()));
 }
 
 TEST(Spec2_5_Fwebs, StartWithLinkServesOnTheLinkAddressAndStopEndsIt) {
     WebServerDaemon web;
-    const std::uint16_t port = web.port();
-    ASSERT_NE(port, 0);
     Daemon& d = web.daemon();
     ASSERT_TRUE(start_and_join(d));
     ASSERT_TRUE(d.transact("AT+FWEBS=1", "[OK]\r\n"));
     ASSERT_TRUE(d.transact("AT+FWEBS=?", "1,M\r\n[OK]\r\n"));
-    ASSERT_TRUE(serves(port));
+    ASSERT_TRUE(serves(web.port()));
     // The profile dump shows the live running state (spec §2.4 dump, +FWEBS line).
     std::string dump;
     ASSERT_TRUE(d.send("AT+MPROF=VG\r"));
@@ -54,13 +50,11 @@ TEST(Spec2_5_Fwebs, StartWithLinkServesOnTheLinkAddressAndStopEndsIt) {
     ASSERT_TRUE(d.transact("AT+FWEBS=0", "[OK]\r\n"));
     ASSERT_TRUE(d.transact("AT+FWEBS=?", "0,M\r\n[OK]\r\n"));
     TcpConnection probe;
-    ASSERT_TRUE(probe.expect_refused(port));
+    ASSERT_TRUE(probe.expect_refused(web.port()));
 }
 
 TEST(Spec2_5_Fwebs, TypeAStartsAtEveryLinkUpAndWleaveStopsIt) {
     WebServerDaemon web;
-    const std::uint16_t port = web.port();
-    ASSERT_NE(port, 0);
     Daemon& d = web.daemon();
     ASSERT_TRUE(d.start());
     // The type is stored without a link; nothing starts yet.
@@ -69,16 +63,16 @@ TEST(Spec2_5_Fwebs, TypeAStartsAtEveryLinkUpAndWleaveStopsIt) {
     // Spec §5.3 step 8: at link-up (after WJOIN's [OK]) an A type starts the server.
     ASSERT_TRUE(join(d));
     ASSERT_TRUE(d.transact("AT+FWEBS=?", "1,A\r\n[OK]\r\n"));
-    ASSERT_TRUE(serves(port));
+    ASSERT_TRUE(serves(web.port()));
     // Spec §2.2: AT+WLEAVE stops the web server.
     ASSERT_TRUE(d.transact("AT+WLEAVE", "\r\n[Link-Down Event]\r\n[OK]\r\n"));
     ASSERT_TRUE(d.transact("AT+FWEBS=?", "0,A\r\n[OK]\r\n"));
     TcpConnection probe;
-    ASSERT_TRUE(probe.expect_refused(port));
+    ASSERT_TRUE(probe.expect_refused(web.port()));
     // And the next link-up starts it again.
     ASSERT_TRUE(join(d));
     ASSERT_TRUE(d.transact("AT+FWEBS=?", "1,A\r\n[OK]\r\n"));
-    ASSERT_TRUE(serves(port));
+    ASSERT_TRUE(serves(web.port()));
     // M: manual again; the running server keeps running.
     ASSERT_TRUE(d.transact("AT+FWEBS=1,m", "[OK]\r\n"));
     ASSERT_TRUE(d.transact("AT+FWEBS=?", "1,M\r\n[OK]\r\n"));
@@ -86,8 +80,6 @@ TEST(Spec2_5_Fwebs, TypeAStartsAtEveryLinkUpAndWleaveStopsIt) {
 
 TEST(Spec2_5_Fwebs, TurnedOffInTheDaemonConfigAnswersError) {
     WebServerDaemon web("web_server = off\n");
-    const std::uint16_t port = web.port();
-    ASSERT_NE(port, 0);
     Daemon& d = web.daemon();
     ASSERT_TRUE(start_and_join(d));
     ASSERT_TRUE(d.transact("AT+FWEBS=1", kError));
@@ -98,7 +90,7 @@ TEST(Spec2_5_Fwebs, TurnedOffInTheDaemonConfigAnswersError) {
     ASSERT_TRUE(join(d));
     ASSERT_TRUE(d.transact("AT+FWEBS=?", "0,A\r\n[OK]\r\n"));
     TcpConnection probe;
-    ASSERT_TRUE(probe.expect_refused(port));
+    ASSERT_TRUE(probe.expect_refused(web.port()));
 }
 
 TEST(Spec2_5_Fwebs, BadParametersAreInvalidInput) {
@@ -127,8 +119,6 @@ TEST(Spec2_5_Fwebs, StartOnATakenPortAnswersError) {
 
 TEST(Spec7_FunctionButton, FwebsFRebootsIntoApModeWithWebAndAirCommand) {
     WebServerDaemon web;
-    const std::uint16_t port = web.port();
-    ASSERT_NE(port, 0);
     Daemon& d = web.daemon();
     ASSERT_TRUE(d.start());
     // §3.1: the FUNCTION-button path prints its RSP line, then [OK], then reboots (§7).
@@ -147,7 +137,7 @@ TEST(Spec7_FunctionButton, FwebsFRebootsIntoApModeWithWebAndAirCommand) {
         d.transact("AT+WSET=?", "1,WizFi250_AP_0008DC000000,00:00:00:00:00:00,1\r\n[OK]\r\n"));
     ASSERT_TRUE(d.transact("AT+WSEC=?", "1,WPA2,123456789\r\n[OK]\r\n"));
     ASSERT_TRUE(d.transact("AT+WNET=?", "0,192.168.12.1,255.255.255.0,192.168.12.1\r\n[OK]\r\n"));
-    ASSERT_TRUE(serves(port));
+    ASSERT_TRUE(serves(web.port()));
 }
 
 }  // namespace
