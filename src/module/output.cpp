@@ -227,6 +227,14 @@ void Output::append_frames(std::string& bytes, unsigned cid, const Ipv4& peer_ip
     }
 }
 
+void Output::event_text(std::string_view bytes) {
+    if (visible(PrintClass::rsp)) emit(bytes, Kind::event);
+}
+
+void Output::received_text(std::string_view bytes) {
+    if (visible(PrintClass::rsp)) emit(bytes, Kind::traffic);
+}
+
 void Output::debug(std::string_view text_line) {
     if (!visible(PrintClass::dbg)) return;
     std::string bytes(text_line);

@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 
 #include "harness.hpp"
+#include "mqtt_peer.hpp"
 #include "peers.hpp"
 #include "web_daemon.hpp"
 
@@ -287,6 +288,33 @@ TEST_F(WebServerTest, JoinFromThePageShowsItsEventsOnTheUart) {
                              "  IP Addr    : 127.0.0.1\n  Gateway    : 0.0.0.0\n[OK]"),
               std::string::npos)
         << page.body;
+}
+
+// Spec §2.2 WLEAVE stops MQTT first: the host learns that the page's join ended its MQTT
+// session (§2.6) as after its own AT+WLEAVE.
+TEST_F(WebServerTest, JoinFromThePageEndsTheMqttSessionOnTheUart) {
+    std::string why;
+    if (!MosquittoBroker::available(why)) GTEST_SKIP() << why;
+    MosquittoBroker broker;
+    ASSERT_TRUE(broker.start());
+    start();
+    ASSERT_TRUE(d().transact("AT+MQTTCON=1,127.0.0.1," + broker.port_text() + ",0",
+                             "[MQTT CONNECT]\r\n[OK]\r\n"));
+    WebClient client(port());
+    ASSERT_TRUE(client.login("admin", "admin"));
+    HttpResult result;
+    ASSERT_TRUE(client.submit("/wifi", "/wifi/join",
+                              {{"ssid", "PageAP"}, {"security", "OPEN"}, {"key", ""}}, result));
+    ASSERT_TRUE(
+        d().expect("[MQTT DISCONNECT]\r\n\r\n[Link-Down Event]\r\n"
+                   "Joining : PageAP\r\n"
+                   "Successfully joined : PageAP\r\n"
+                   "\r\n[Link-Up Event]\r\n"
+                   "  IP Addr    : 127.0.0.1\r\n"
+                   "  Gateway    : 0.0.0.0\r\n",
+                   kBootTimeout));
+    EXPECT_TRUE(d().expect_nothing());
+    ASSERT_TRUE(d().transact("AT+MQTTCON=?", "Disconnected\r\n[OK]\r\n"));
 }
 
 // The events take the host's AT+MEVTFORM (spec §3.4) and AT+MMSG (§1.7) settings, as after the

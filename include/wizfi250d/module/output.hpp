@@ -74,6 +74,11 @@ public:
     // bytes, each with its header.
     void frames(unsigned cid, const Ipv4& peer_ip, std::uint16_t peer_port,
                 std::string_view payload, std::size_t limit);
+    // RSP-class text outside the §3.1 catalogue, as is: an event (the MQTT client's
+    // "[MQTT DISCONNECT]") goes where events go, received data (an MQTT message frame) where
+    // receive frames go.
+    void event_text(std::string_view bytes);
+    void received_text(std::string_view bytes);
     // A DBG-class line (printed at AT+MMSG=3 only); CRLF appended.
     void debug(std::string_view text);
 
