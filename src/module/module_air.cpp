@@ -93,10 +93,10 @@ void Module::try_air_command() {
 }
 
 void Module::air_deadline_passed() {
-    const bool command_running = state_ == ModuleState::busy || state_ == ModuleState::payload;
     // Spec §6: the Air command replies with whatever was captured, and so does a page whose
-    // commands are not running any more (one that left the module in data mode, say).
-    if (air_current_->mode == CaptureMode::everything || !command_running) {
+    // commands are not running any more (one that left the module in data mode, say) or wait
+    // for serial payload (which waits behind them).
+    if (air_current_->mode == CaptureMode::everything || state_ != ModuleState::busy) {
         finish_air_command();
         return;
     }
