@@ -17,6 +17,7 @@
 #include "wizfi250d/module/module.hpp"
 #include "wizfi250d/profile/profile_text.hpp"
 #include "wizfi250d/serial/serial_link.hpp"
+#include "wizfi250d/serial/uart_rate.hpp"
 #include "wizfi250d/serial/uart_settings.hpp"
 
 namespace wizfi250d::commands {
@@ -303,18 +304,27 @@ ResultCode uset(Module& m, std::string_view args) {
     // A 6th field "W" saves without the reboot; Q15 fixed: a missing 6th field reboots.
     const bool save_only = params.present(5) && iequals(*params[5], "W");
 
-    // A rate the UART's driver cannot make (an 8250 whose clock tops out at 115200) is refused
-    // before [OK]: the host switches to the rate it asked for once it reads [OK], and a line at
-    // another rate would be lost to both sides. The error keeps the line as it is.
-    m.serial().try_rate(settings.baud, [&m, settings, save_only](std::uint32_t taken) {
-        if (taken != settings.baud) {
+    // A rate the UART cannot make (an 8250 whose clock tops out at 115200, or whose nearest
+    // divisor is too far off: uart_rate.hpp) is refused before [OK]: the host switches to the
+    // rate it asked for once it reads [OK], and a line at another rate would be lost to both
+    // sides. The error keeps the line as it is. A rate within the tolerance is taken.
+    m.serial().try_rate(settings.baud, [&m, settings, save_only](std::uint32_t made) {
+        const auto fit = uart_rate::fit(settings.baud, made);
+        const double off = uart_rate::error_percent(settings.baud, made);
+        if (fit == uart_rate::Fit::unusable) {
             spdlog::warn(
-                "AT+USET={}: the UART's driver cannot make {} baud (it keeps {}); the "
-                "settings stay {}",
-                settings.to_string(), settings.baud, taken, m.profile().uart.to_string());
+                "AT+USET={}: the UART cannot make {} baud: it would run at {} ({:+.2f} %, "
+                "beyond the {} % a serial link tolerates); the settings stay {}",
+                settings.to_string(), settings.baud, made, off, uart_rate::tolerance_percent,
+                m.profile().uart.to_string());
             m.finish_command(ResultCode::invalid_input);
             return;
         }
+        if (fit == uart_rate::Fit::approximated)
+            spdlog::warn(
+                "AT+USET={}: the UART runs at {} baud for {} ({:+.2f} %, within the {} "
+                "% a serial link tolerates)",
+                settings.to_string(), made, settings.baud, off, uart_rate::tolerance_percent);
         m.profile().uart = settings;
         if (save_only) {
             m.save_profile();

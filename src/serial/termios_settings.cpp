@@ -12,6 +12,8 @@
 #include <system_error>
 #include <utility>
 
+#include "uart_divider.hpp"
+
 namespace wizfi250d::termios_settings {
 
 namespace {
@@ -50,6 +52,12 @@ const std::array<Field, 5> fields{{
 
 std::string errno_text() {
     return std::generic_category().message(errno);
+}
+
+// The rate the UART runs at when the driver says it runs at `reported`: the kernel writes the
+// rate asked for back into termios, not the one its divisor makes.
+std::uint32_t rate_made(int fd, std::uint32_t reported) {
+    return uart_rate::made_rate(uart_divider(fd), reported);
 }
 
 }  // namespace
@@ -161,9 +169,25 @@ std::vector<std::string> apply_line_settings(int fd, const UartSettings& setting
         if (ioctl(fd, TCGETS2, &taken) != 0) {
             warnings.push_back("cannot read back the line settings: " + errno_text());
         } else {
-            for (auto& difference : differences(settings_from(mapping.bits),
-                                                settings_from({taken.c_cflag, taken.c_ospeed})))
+            const UartSettings actual = settings_from({taken.c_cflag, taken.c_ospeed});
+            for (auto& difference : differences(settings_from(mapping.bits), actual))
                 warnings.push_back(std::move(difference));
+            // Every UART divides its clock only approximately: within the tolerance that is
+            // information (at every open, so not a warning); beyond it the host cannot talk.
+            const auto made = rate_made(fd, actual.baud);
+            const auto text =
+                fmt::format("baud rate: the UART's clock makes {} for {} ({:+.2f} %)", made,
+                            actual.baud, uart_rate::error_percent(actual.baud, made));
+            switch (uart_rate::fit(actual.baud, made)) {
+                case uart_rate::Fit::exact:
+                    break;
+                case uart_rate::Fit::approximated:
+                    spdlog::info("{}: {}", port_name, text);
+                    break;
+                case uart_rate::Fit::unusable:
+                    warnings.push_back(text + ", beyond what a serial link tolerates");
+                    break;
+            }
         }
     }
 
@@ -197,7 +221,7 @@ std::uint32_t rate_taken(int fd, std::uint32_t baud) {
         spdlog::warn("cannot put the line settings back after trying {} baud: {}", baud,
                      errno_text());
     if (!tried) return settings_from({current.c_cflag, current.c_ospeed}).baud;
-    return settings_from({taken.c_cflag, taken.c_ospeed}).baud;
+    return rate_made(fd, settings_from({taken.c_cflag, taken.c_ospeed}).baud);
 }
 
 }  // namespace wizfi250d::termios_settings

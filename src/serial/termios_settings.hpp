@@ -50,7 +50,9 @@ std::vector<std::string> apply_line_settings(int fd, const UartSettings& setting
 bool output_drained(int fd);
 
 // Sets the TTY's rate to baud, reads back what the driver kept and puts the previous settings
-// back. Returns the rate kept (baud when the driver can make it; baud too when it cannot tell).
+// back. Returns the rate the UART would run at: the one the driver kept, and where the driver
+// tells how it divides its clock (uart_divider.hpp), the one its divisor makes; baud when it
+// cannot tell.
 std::uint32_t rate_taken(int fd, std::uint32_t baud);
 
 }  // namespace wizfi250d::termios_settings

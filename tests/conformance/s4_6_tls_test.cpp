@@ -69,6 +69,33 @@ std::string tcs_command(std::uint16_t port, unsigned data_mode = 0) {
     return d.expect(kOk);
 }
 
+// The handshake succeeds:
+//   H> AT+SCON=O,TCS,127.0.0.1,<port>,,0\r   M< ...\r\n[OK]\r\n\r\n[CONNECT 0]\r\n
+::testing::AssertionResult open_tcs(Daemon& d, const TlsServer& server) {
+    return d.transact(tcs_command(server.port()), std::string(kOk) + connect_event(0),
+                      kTlsConnectTimeout);
+}
+
+// The handshake fails: [OK], then [DISCONNECT 0] without any [CONNECT 0] (spec §2.3), and nothing
+// after it.
+::testing::AssertionResult tcs_refused(Daemon& d, const TlsServer& server) {
+    if (auto r = d.transact(tcs_command(server.port()), std::string(kOk) + disconnect_event(0),
+                            kTlsConnectTimeout);
+        !r)
+        return r;
+    return d.expect_nothing(Millis{500});
+}
+
+// The example page's request out on CID 0 and the server's reply back as a frame; then the
+// socket is closed: H> AT+SMGMT=0\r   M< ...\r\n\r\n[DISCONNECT 0]\r\n[OK]\r\n
+::testing::AssertionResult request_reply_close(Daemon& d, TlsServer& server) {
+    if (auto r = ssend_payload(d, 0, kGetRequest); !r) return r;
+    if (auto r = server.expect(kGetRequest); !r) return r;
+    if (auto r = server.send(kHttpReply); !r) return r;
+    if (auto r = d.expect(frame(0, server.port(), kHttpReply)); !r) return r;
+    return d.transact("AT+SMGMT=0", disconnect_event(0) + std::string(kOk));
+}
+
 // A test PKI in a directory of the test's own, removed afterwards.
 class TlsFixture : public ::testing::Test {
 protected:
@@ -90,6 +117,15 @@ protected:
         options.extra_args.push_back("--config");
         options.extra_args.push_back(file.string());
         return options;
+    }
+
+    // s_server with the self-signed certificate, and with the test CA's server certificate (which
+    // names IP:127.0.0.1); `client_ca` makes it ask for a client certificate.
+    TlsServerOptions self_signed() const {
+        return {pki_.self_signed_cert, pki_.self_signed_key, {}, false};
+    }
+    TlsServerOptions ca_signed(std::filesystem::path client_ca = {}) const {
+        return {pki_.server_cert, pki_.server_key, std::move(client_ca), false};
     }
 
     TestTempDir tmp_;
@@ -229,27 +265,19 @@ TEST_F(Spec2_4_Mcert, StoredFilesAreMode0600UnderStateDirCerts) {
 // module). The SSEND of the example page reaches s_server, and its reply comes back as a frame.
 TEST_F(Spec4_6_Tls, TcsWithoutRootCaAcceptsSelfSignedServer) {
     TlsServer server;
-    ASSERT_TRUE(
-        server.start({pki_.self_signed_cert, pki_.self_signed_key, {}, false}, tmp_.path()));
+    ASSERT_TRUE(server.start(self_signed(), tmp_.path()));
     Daemon d(loopback_options());
     ASSERT_TRUE(start_and_join(d));
-    ASSERT_TRUE(d.transact(tcs_command(server.port()), std::string(kOk) + connect_event(0),
-                           kTlsConnectTimeout));
-    ASSERT_TRUE(ssend_payload(d, 0, kGetRequest));
-    ASSERT_TRUE(server.expect(kGetRequest));
-    ASSERT_TRUE(server.send(kHttpReply));
-    ASSERT_TRUE(d.expect(frame(0, server.port(), kHttpReply)));
-    ASSERT_TRUE(d.transact("AT+SMGMT=0", disconnect_event(0) + std::string(kOk)));
+    ASSERT_TRUE(open_tcs(d, server));
+    ASSERT_TRUE(request_reply_close(d, server));
 }
 
 TEST_F(Spec4_6_Tls, TcsSmgmtShowsTheTlsClient) {
     TlsServer server;
-    ASSERT_TRUE(
-        server.start({pki_.self_signed_cert, pki_.self_signed_key, {}, false}, tmp_.path()));
+    ASSERT_TRUE(server.start(self_signed(), tmp_.path()));
     Daemon d(loopback_options());
     ASSERT_TRUE(start_and_join(d));
-    ASSERT_TRUE(d.transact(tcs_command(server.port()), std::string(kOk) + connect_event(0),
-                           kTlsConnectTimeout));
+    ASSERT_TRUE(open_tcs(d, server));
     // 0/TCS/127.0.0.1:<port>/<automatic local port>/0
     const std::string head = "0/TCS/127.0.0.1:" + port_text(server.port()) + "/";
     ASSERT_TRUE(d.transact("AT+SMGMT=?", smgmt_header(1) + head));
@@ -266,30 +294,21 @@ TEST_F(Spec4_6_Tls, TcsSmgmtShowsTheTlsClient) {
 
 TEST_F(Spec4_6_Tls, TcsWithRootCaConnectsToCaSignedServer) {
     TlsServer server;
-    ASSERT_TRUE(server.start({pki_.server_cert, pki_.server_key, {}, false}, tmp_.path()));
+    ASSERT_TRUE(server.start(ca_signed(), tmp_.path()));
     Daemon d(loopback_options());
     ASSERT_TRUE(start_and_join(d));
     ASSERT_TRUE(mcert_write_file(d, 'R', pki_.ca_cert));
-    ASSERT_TRUE(d.transact(tcs_command(server.port()), std::string(kOk) + connect_event(0),
-                           kTlsConnectTimeout));
-    ASSERT_TRUE(ssend_payload(d, 0, kGetRequest));
-    ASSERT_TRUE(server.expect(kGetRequest));
-    ASSERT_TRUE(server.send(kHttpReply));
-    ASSERT_TRUE(d.expect(frame(0, server.port(), kHttpReply)));
-    ASSERT_TRUE(d.transact("AT+SMGMT=0", disconnect_event(0) + std::string(kOk)));
+    ASSERT_TRUE(open_tcs(d, server));
+    ASSERT_TRUE(request_reply_close(d, server));
 }
 
 TEST_F(Spec4_6_Tls, TcsWithRootCaRejectsSelfSignedServer) {
     TlsServer server;
-    ASSERT_TRUE(
-        server.start({pki_.self_signed_cert, pki_.self_signed_key, {}, false}, tmp_.path()));
+    ASSERT_TRUE(server.start(self_signed(), tmp_.path()));
     Daemon d(loopback_options());
     ASSERT_TRUE(start_and_join(d));
     ASSERT_TRUE(mcert_write_file(d, 'R', pki_.ca_cert));
-    // [OK], then [DISCONNECT 0] without any [CONNECT 0] (spec §2.3).
-    ASSERT_TRUE(d.transact(tcs_command(server.port()), std::string(kOk) + disconnect_event(0),
-                           kTlsConnectTimeout));
-    ASSERT_TRUE(d.expect_nothing(Millis{500}));
+    ASSERT_TRUE(tcs_refused(d, server));
     ASSERT_TRUE(server.expect_nothing(Millis{200}));
     ASSERT_TRUE(d.transact("AT+SMGMT=?", smgmt_header(0) + std::string(kOk)));
 }
@@ -303,9 +322,7 @@ TEST_F(Spec4_6_Tls, TcsWithRootCaChecksTheServerIpAddress) {
     Daemon d(loopback_options());
     ASSERT_TRUE(start_and_join(d));
     ASSERT_TRUE(mcert_write_file(d, 'R', pki_.ca_cert));
-    ASSERT_TRUE(d.transact(tcs_command(server.port()), std::string(kOk) + disconnect_event(0),
-                           kTlsConnectTimeout));
-    ASSERT_TRUE(d.expect_nothing(Millis{500}));
+    ASSERT_TRUE(tcs_refused(d, server));
 }
 
 // ... and accepted with tls_check_host_name = no in the daemon config (passed with a later
@@ -317,8 +334,7 @@ TEST_F(Spec4_6_Tls, TcsHostNameCheckOffAcceptsCaSignedServerWithoutIp) {
     Daemon d(options_with_config("tls_check_host_name = no\n"));
     ASSERT_TRUE(start_and_join(d));
     ASSERT_TRUE(mcert_write_file(d, 'R', pki_.ca_cert));
-    ASSERT_TRUE(d.transact(tcs_command(server.port()), std::string(kOk) + connect_event(0),
-                           kTlsConnectTimeout));
+    ASSERT_TRUE(open_tcs(d, server));
     ASSERT_TRUE(ssend_payload(d, 0, kGetRequest));
     ASSERT_TRUE(server.expect(kGetRequest));
 }
@@ -326,34 +342,25 @@ TEST_F(Spec4_6_Tls, TcsHostNameCheckOffAcceptsCaSignedServerWithoutIp) {
 // tls_trust = system: the server is checked even with no root CA stored.
 TEST_F(Spec4_6_Tls, TcsTrustSystemRejectsSelfSignedServerWithoutRootCa) {
     TlsServer server;
-    ASSERT_TRUE(
-        server.start({pki_.self_signed_cert, pki_.self_signed_key, {}, false}, tmp_.path()));
+    ASSERT_TRUE(server.start(self_signed(), tmp_.path()));
     Daemon d(options_with_config("tls_trust = system\n"));
     ASSERT_TRUE(start_and_join(d));
     ASSERT_TRUE(d.transact("AT+MCERT=R,R", kError));
-    ASSERT_TRUE(d.transact(tcs_command(server.port()), std::string(kOk) + disconnect_event(0),
-                           kTlsConnectTimeout));
-    ASSERT_TRUE(d.expect_nothing(Millis{500}));
+    ASSERT_TRUE(tcs_refused(d, server));
 }
 
 // Mutual TLS: the stored certificate and key (W,C / W,K) are the client certificate.
 TEST_F(Spec4_6_Tls, TcsMutualTlsWithStoredClientCertificate) {
     TlsServer server;
-    ASSERT_TRUE(
-        server.start({pki_.server_cert, pki_.server_key, pki_.ca_cert, false}, tmp_.path()));
+    ASSERT_TRUE(server.start(ca_signed(pki_.ca_cert), tmp_.path()));
     Daemon d(loopback_options());
     ASSERT_TRUE(start_and_join(d));
     ASSERT_TRUE(mcert_write_file(d, 'C', pki_.client_cert));
     ASSERT_TRUE(mcert_write_file(d, 'K', pki_.client_key));
-    ASSERT_TRUE(d.transact(tcs_command(server.port()), std::string(kOk) + connect_event(0),
-                           kTlsConnectTimeout));
+    ASSERT_TRUE(open_tcs(d, server));
     // Data both ways: the server took the certificate (with TLS 1.3 a refusal shows only after
     // the client's handshake).
-    ASSERT_TRUE(ssend_payload(d, 0, kGetRequest));
-    ASSERT_TRUE(server.expect(kGetRequest));
-    ASSERT_TRUE(server.send(kHttpReply));
-    ASSERT_TRUE(d.expect(frame(0, server.port(), kHttpReply)));
-    ASSERT_TRUE(d.transact("AT+SMGMT=0", disconnect_event(0) + std::string(kOk)));
+    ASSERT_TRUE(request_reply_close(d, server));
 }
 
 // Without a client certificate, a TLS 1.2 server that requires one fails the handshake:
@@ -363,9 +370,7 @@ TEST_F(Spec4_6_Tls, TcsMutualTlsWithoutClientCertificateIsRefusedTls12) {
     ASSERT_TRUE(server.start({pki_.server_cert, pki_.server_key, pki_.ca_cert, true}, tmp_.path()));
     Daemon d(loopback_options());
     ASSERT_TRUE(start_and_join(d));
-    ASSERT_TRUE(d.transact(tcs_command(server.port()), std::string(kOk) + disconnect_event(0),
-                           kTlsConnectTimeout));
-    ASSERT_TRUE(d.expect_nothing(Millis{500}));
+    ASSERT_TRUE(tcs_refused(d, server));
     ASSERT_TRUE(server.expect_nothing(Millis{200}));
 }
 
@@ -374,8 +379,7 @@ TEST_F(Spec4_6_Tls, TcsMutualTlsWithoutClientCertificateIsRefusedTls12) {
 // the connection. Either transcript is accepted; which one came is recorded.
 TEST_F(Spec4_6_Tls, TcsMutualTlsWithoutClientCertificateIsRefusedTls13) {
     TlsServer server;
-    ASSERT_TRUE(
-        server.start({pki_.server_cert, pki_.server_key, pki_.ca_cert, false}, tmp_.path()));
+    ASSERT_TRUE(server.start(ca_signed(pki_.ca_cert), tmp_.path()));
     Daemon d(loopback_options());
     ASSERT_TRUE(start_and_join(d));
     const std::string command = tcs_command(server.port());
@@ -400,8 +404,7 @@ TEST_F(Spec4_6_Tls, TlsSocketWhileAnotherSocketIsOpenIsInvalidInput) {
     TcpServer plain;
     ASSERT_TRUE(plain.listen());
     TlsServer server;
-    ASSERT_TRUE(
-        server.start({pki_.self_signed_cert, pki_.self_signed_key, {}, false}, tmp_.path()));
+    ASSERT_TRUE(server.start(self_signed(), tmp_.path()));
     Daemon d(loopback_options());
     ASSERT_TRUE(start_and_join(d));
     ASSERT_TRUE(d.transact("AT+SCON=O,TCN,127.0.0.1," + port_text(plain.port()) + ",,0",
@@ -420,12 +423,10 @@ TEST_F(Spec4_6_Tls, NormalSocketWhileTlsSocketIsOpenIsInvalidInput) {
     TcpServer plain;
     ASSERT_TRUE(plain.listen());
     TlsServer server;
-    ASSERT_TRUE(
-        server.start({pki_.self_signed_cert, pki_.self_signed_key, {}, false}, tmp_.path()));
+    ASSERT_TRUE(server.start(self_signed(), tmp_.path()));
     Daemon d(loopback_options());
     ASSERT_TRUE(start_and_join(d));
-    ASSERT_TRUE(d.transact(tcs_command(server.port()), std::string(kOk) + connect_event(0),
-                           kTlsConnectTimeout));
+    ASSERT_TRUE(open_tcs(d, server));
     const std::string tcn = "AT+SCON=O,TCN,127.0.0.1," + port_text(plain.port()) + ",,0";
     ASSERT_TRUE(d.transact(tcn, kInvalidInput));
     ASSERT_TRUE(d.transact("AT+SCON=O,TSN,,," + port_text(free_tcp_port()) + ",0", kInvalidInput));
@@ -523,8 +524,7 @@ TEST_F(Spec4_6_Tls, TcsDataMode64KiBEachWay) {
     const std::string up = bulk_data_mode_bytes(kSize, 0x7c5001u);
     const std::string down = bulk_random_bytes(kSize, 0x7c5002u);
     TlsServer server;
-    ASSERT_TRUE(
-        server.start({pki_.self_signed_cert, pki_.self_signed_key, {}, false}, tmp_.path()));
+    ASSERT_TRUE(server.start(self_signed(), tmp_.path()));
     Daemon d(loopback_options());
     ASSERT_TRUE(start_and_join(d));
     ASSERT_TRUE(d.transact(tcs_command(server.port(), 1), std::string(kOk) + connect_event(0),

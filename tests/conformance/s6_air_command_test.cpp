@@ -54,13 +54,30 @@ DaemonOptions options_with_config(const TempConfig& config) {
 
 // ---- TCP ----------------------------------------------------------------------------------------
 
-TEST(Spec6_AirCommand, TcpMinfoRepliesOverTheAirAndNothingOnTheSerialLine) {
+// A joined daemon whose TCP Air-command server listens on `port`, and a client connected to it.
+class Spec6_AirCommandTcp : public ::testing::Test {
+protected:
+    void SetUp() override {
+        ASSERT_NE(port, 0);
+        ASSERT_TRUE(start_tcp_air(d, port));
+        ASSERT_TRUE(client.connect(port));
+    }
+
+    // Sends `bytes` on the client's connection: the module answers nothing (only a request ending
+    // in CR after the exact prefix is one). The client then connects anew, as the server serves
+    // one connection at a time and nothing of this one may carry over to the next request.
+    ::testing::AssertionResult expect_ignored(std::string_view bytes) {
+        if (auto r = client.send(bytes); !r) return r;
+        if (auto r = client.expect_nothing(Millis{1000}); !r) return r;
+        return client.connect(port);
+    }
+
     const std::uint16_t port = free_tcp_port();
-    ASSERT_NE(port, 0);
-    Daemon d(loopback_options());
-    ASSERT_TRUE(start_tcp_air(d, port));
+    Daemon d{loopback_options()};
     TcpConnection client;
-    ASSERT_TRUE(client.connect(port));
+};
+
+TEST_F(Spec6_AirCommandTcp, MinfoRepliesOverTheAirAndNothingOnTheSerialLine) {
     // client → module: "WizFi250AirCmd:AT+MINFO\r" (one segment, 24 bytes)
     ASSERT_TRUE(client.send(request("AT+MINFO\r")));
     // module → client: "FW version/HW version\r\n1.0.5.2/WizFi250 Rev 1.0\r\n[OK]\r\n"
@@ -72,26 +89,14 @@ TEST(Spec6_AirCommand, TcpMinfoRepliesOverTheAirAndNothingOnTheSerialLine) {
     ASSERT_TRUE(d.transact("AT", "[OK]\r\n"));
 }
 
-TEST(Spec6_AirCommand, TcpMmacQuery) {
-    const std::uint16_t port = free_tcp_port();
-    ASSERT_NE(port, 0);
-    Daemon d(loopback_options());
-    ASSERT_TRUE(start_tcp_air(d, port));
-    TcpConnection client;
-    ASSERT_TRUE(client.connect(port));
+TEST_F(Spec6_AirCommandTcp, MmacQuery) {
     // Appendix B11: "WizFi250AirCmd:AT+MMAC=?\r" (25 bytes) → "<MAC>\r\n[OK]\r\n"
     ASSERT_TRUE(client.send(request("AT+MMAC=?\r")));
     ASSERT_TRUE(client.expect("00:08:DC:00:00:00\r\n[OK]\r\n"));
     ASSERT_TRUE(d.expect_nothing(Millis{500}));
 }
 
-TEST(Spec6_AirCommand, TwoCommandsInOnePacketGiveBothOutputs) {
-    const std::uint16_t port = free_tcp_port();
-    ASSERT_NE(port, 0);
-    Daemon d(loopback_options());
-    ASSERT_TRUE(start_tcp_air(d, port));
-    TcpConnection client;
-    ASSERT_TRUE(client.connect(port));
+TEST_F(Spec6_AirCommandTcp, TwoCommandsInOnePacketGiveBothOutputs) {
     // "WizFi250AirCmd:AT\rAT+MECHO=?\r" → "[OK]\r\n" + "1\r\n[OK]\r\n", in one reply
     ASSERT_TRUE(client.send(request("AT\rAT+MECHO=?\r")));
     ASSERT_TRUE(client.expect("[OK]\r\n1\r\n[OK]\r\n"));
@@ -99,13 +104,7 @@ TEST(Spec6_AirCommand, TwoCommandsInOnePacketGiveBothOutputs) {
     ASSERT_TRUE(d.expect_nothing(Millis{500}));
 }
 
-TEST(Spec6_AirCommand, AirCommandChangesTheRamProfile) {
-    const std::uint16_t port = free_tcp_port();
-    ASSERT_NE(port, 0);
-    Daemon d(loopback_options());
-    ASSERT_TRUE(start_tcp_air(d, port));
-    TcpConnection client;
-    ASSERT_TRUE(client.connect(port));
+TEST_F(Spec6_AirCommandTcp, AirCommandChangesTheRamProfile) {
     // The same command parser: a setting made over the air is the module's setting.
     ASSERT_TRUE(client.send(request("AT+MEVTDELAY=20\r")));
     ASSERT_TRUE(client.expect("[OK]\r\n"));
@@ -116,71 +115,30 @@ TEST(Spec6_AirCommand, AirCommandChangesTheRamProfile) {
     ASSERT_TRUE(client.expect("[ERROR: INVALID INPUT]\r\n"));
 }
 
-TEST(Spec6_AirCommand, RequestWithoutTrailingCrGetsNoReply) {
-    const std::uint16_t port = free_tcp_port();
-    ASSERT_NE(port, 0);
-    Daemon d(loopback_options());
-    ASSERT_TRUE(start_tcp_air(d, port));
-    TcpConnection client;
-    ASSERT_TRUE(client.connect(port));
-    // The last byte must be CR (0x0D); "...AT+MINFO" alone is ignored.
-    ASSERT_TRUE(client.send(request("AT+MINFO")));
-    ASSERT_TRUE(client.expect_nothing(Millis{1000}));
-    client.close();
-    // Nor LF instead of CR, nor 0x1d (the PG's typo).
-    TcpConnection lf;
-    ASSERT_TRUE(lf.connect(port));
-    ASSERT_TRUE(lf.send(request("AT+MINFO\n")));
-    ASSERT_TRUE(lf.expect_nothing(Millis{1000}));
-    lf.close();
-    TcpConnection gs;
-    ASSERT_TRUE(gs.connect(port));
-    ASSERT_TRUE(gs.send(request("AT+MINFO\x1d")));
-    ASSERT_TRUE(gs.expect_nothing(Millis{1000}));
-    gs.close();
+TEST_F(Spec6_AirCommandTcp, RequestWithoutTrailingCrGetsNoReply) {
+    // The last byte must be CR (0x0D); "...AT+MINFO" alone is ignored, nor LF instead of CR, nor
+    // 0x1d (the PG's typo).
+    ASSERT_TRUE(expect_ignored(request("AT+MINFO")));
+    ASSERT_TRUE(expect_ignored(request("AT+MINFO\n")));
+    ASSERT_TRUE(expect_ignored(request("AT+MINFO\x1d")));
     ASSERT_TRUE(d.expect_nothing());
     // The server is still there for a good request.
-    TcpConnection good;
-    ASSERT_TRUE(good.connect(port));
-    ASSERT_TRUE(good.send(request("AT+MINFO\r")));
-    ASSERT_TRUE(good.expect(kMinfoReply));
+    ASSERT_TRUE(client.send(request("AT+MINFO\r")));
+    ASSERT_TRUE(client.expect(kMinfoReply));
 }
 
-TEST(Spec6_AirCommand, WrongCasePrefixGetsNoReply) {
-    const std::uint16_t port = free_tcp_port();
-    ASSERT_NE(port, 0);
-    Daemon d(loopback_options());
-    ASSERT_TRUE(start_tcp_air(d, port));
-    TcpConnection client;
-    ASSERT_TRUE(client.connect(port));
-    ASSERT_TRUE(client.send("wizfi250aircmd:AT+MINFO\r"));
-    ASSERT_TRUE(client.expect_nothing(Millis{1000}));
-    client.close();
-    TcpConnection upper;
-    ASSERT_TRUE(upper.connect(port));
-    ASSERT_TRUE(upper.send("WIZFI250AIRCMD:AT+MINFO\r"));
-    ASSERT_TRUE(upper.expect_nothing(Millis{1000}));
-    upper.close();
+TEST_F(Spec6_AirCommandTcp, WrongCasePrefixGetsNoReply) {
+    ASSERT_TRUE(expect_ignored("wizfi250aircmd:AT+MINFO\r"));
+    ASSERT_TRUE(expect_ignored("WIZFI250AIRCMD:AT+MINFO\r"));
     // No prefix at all:
-    TcpConnection bare;
-    ASSERT_TRUE(bare.connect(port));
-    ASSERT_TRUE(bare.send("AT+MINFO\r"));
-    ASSERT_TRUE(bare.expect_nothing(Millis{1000}));
-    bare.close();
+    ASSERT_TRUE(expect_ignored("AT+MINFO\r"));
     ASSERT_TRUE(d.expect_nothing());
 }
 
-TEST(Spec6_AirCommand, TcpServerTakesTheNextClientAfterOneLeaves) {
-    const std::uint16_t port = free_tcp_port();
-    ASSERT_NE(port, 0);
-    Daemon d(loopback_options());
-    ASSERT_TRUE(start_tcp_air(d, port));
-    {
-        TcpConnection first;
-        ASSERT_TRUE(first.connect(port));
-        ASSERT_TRUE(first.send(request("AT\r")));
-        ASSERT_TRUE(first.expect("[OK]\r\n"));
-    }
+TEST_F(Spec6_AirCommandTcp, ServerTakesTheNextClientAfterOneLeaves) {
+    ASSERT_TRUE(client.send(request("AT\r")));
+    ASSERT_TRUE(client.expect("[OK]\r\n"));
+    client.close();
     TcpConnection second;
     ASSERT_TRUE(second.connect(port));
     ASSERT_TRUE(second.send(request("AT\r")));
@@ -189,11 +147,7 @@ TEST(Spec6_AirCommand, TcpServerTakesTheNextClientAfterOneLeaves) {
     ASSERT_TRUE(d.transact("AT+SMGMT=?", smgmt_header(0) + "[OK]\r\n"));
 }
 
-TEST(Spec6_AirCommand, LongOutputIsCappedWithDots) {
-    const std::uint16_t port = free_tcp_port();
-    ASSERT_NE(port, 0);
-    Daemon d(loopback_options());
-    ASSERT_TRUE(start_tcp_air(d, port));
+TEST_F(Spec6_AirCommandTcp, LongOutputIsCappedWithDots) {
     // The whole AT+MHELP output on the serial line (byte-exact in s2_4_management_test.cpp).
     ASSERT_TRUE(d.send("AT+MHELP\r"));
     std::string serial;
@@ -205,21 +159,13 @@ TEST(Spec6_AirCommand, LongOutputIsCappedWithDots) {
     // Over the air: the first 1450 bytes, then '.' up to 1459 bytes, the rest dropped.
     const std::string expected =
         help.substr(0, kReplyKept) + std::string(kReplyLimit - kReplyKept, '.');
-    TcpConnection client;
-    ASSERT_TRUE(client.connect(port));
     ASSERT_TRUE(client.send(request("AT+MHELP\r")));
     ASSERT_TRUE(client.expect(expected));
     ASSERT_TRUE(client.expect_nothing(Millis{500}));
     ASSERT_TRUE(d.expect_nothing());
 }
 
-TEST(Spec6_AirCommand, RebootingCommandGivesNoReplyAndTheBannerOnTheSerialLine) {
-    const std::uint16_t port = free_tcp_port();
-    ASSERT_NE(port, 0);
-    Daemon d(loopback_options());
-    ASSERT_TRUE(start_tcp_air(d, port));
-    TcpConnection client;
-    ASSERT_TRUE(client.connect(port));
+TEST_F(Spec6_AirCommandTcp, RebootingCommandGivesNoReplyAndTheBannerOnTheSerialLine) {
     ASSERT_TRUE(client.send(request("AT+MRESET\r")));
     // No reply: the [OK] went into the capture, which a reboot throws away; the Air-command
     // server goes down with the reboot.
@@ -235,6 +181,24 @@ TEST(Spec6_AirCommand, RebootingCommandGivesNoReplyAndTheBannerOnTheSerialLine) 
     // The Air-command record was RAM only: nothing listens after the reboot.
     TcpConnection after;
     ASSERT_TRUE(after.expect_refused(port));
+}
+
+TEST_F(Spec6_AirCommandTcp, QueryShowsTheRecord) {
+    // H> AT+MAIRCMD=?\r   M< AT+MAIRCMD=?\r\nO,T,<port>,0\r\n[OK]\r\n
+    ASSERT_TRUE(d.transact("AT+MAIRCMD=?", "O,T," + port_text(port) + ",0\r\n[OK]\r\n"));
+}
+
+TEST_F(Spec6_AirCommandTcp, OpenWhileRunningIsInvalidInput) {
+    const std::uint16_t other_port = free_tcp_port();
+    ASSERT_NE(other_port, 0);
+    ASSERT_TRUE(
+        d.transact("AT+MAIRCMD=O,T," + port_text(other_port) + ",0", "[ERROR: INVALID INPUT]\r\n"));
+    // The running server and its record are unchanged.
+    ASSERT_TRUE(d.transact("AT+MAIRCMD=?", "O,T," + port_text(port) + ",0\r\n[OK]\r\n"));
+    TcpConnection other;
+    ASSERT_TRUE(other.expect_refused(other_port));
+    ASSERT_TRUE(client.send(request("AT\r")));
+    ASSERT_TRUE(client.expect("[OK]\r\n"));
 }
 
 // ---- UDP ----------------------------------------------------------------------------------------
@@ -268,15 +232,6 @@ TEST(Spec6_AirCommand, UdpRepliesToTheSender) {
 // ---- AT+MAIRCMD itself
 // ----------------------------------------------------------------------------
 
-TEST(Spec6_AirCommand, QueryShowsTheRecord) {
-    const std::uint16_t port = free_tcp_port();
-    ASSERT_NE(port, 0);
-    Daemon d(loopback_options());
-    ASSERT_TRUE(start_tcp_air(d, port));
-    // H> AT+MAIRCMD=?\r   M< AT+MAIRCMD=?\r\nO,T,<port>,0\r\n[OK]\r\n
-    ASSERT_TRUE(d.transact("AT+MAIRCMD=?", "O,T," + port_text(port) + ",0\r\n[OK]\r\n"));
-}
-
 TEST(Spec6_AirCommand, LowerCaseLettersAreAcceptedAndShownUpperCase) {
     const std::uint16_t port = free_tcp_port();
     ASSERT_NE(port, 0);
@@ -295,23 +250,6 @@ TEST(Spec6_AirCommand, OpenWithoutLinkIsWifiStatus) {
     ASSERT_TRUE(d.start());
     // H> AT+MAIRCMD=O,T,50001,0\r   M< AT+MAIRCMD=O,T,50001,0\r\n[ERROR: WiFi Status]\r\n
     ASSERT_TRUE(d.transact("AT+MAIRCMD=O,T,50001,0", "[ERROR: WiFi Status]\r\n"));
-}
-
-TEST(Spec6_AirCommand, OpenWhileRunningIsInvalidInput) {
-    std::vector<std::uint16_t> ports;
-    ASSERT_TRUE(free_tcp_ports(2, ports));
-    Daemon d(loopback_options());
-    ASSERT_TRUE(start_tcp_air(d, ports[0]));
-    ASSERT_TRUE(
-        d.transact("AT+MAIRCMD=O,T," + port_text(ports[1]) + ",0", "[ERROR: INVALID INPUT]\r\n"));
-    // The running server and its record are unchanged.
-    ASSERT_TRUE(d.transact("AT+MAIRCMD=?", "O,T," + port_text(ports[0]) + ",0\r\n[OK]\r\n"));
-    TcpConnection other;
-    ASSERT_TRUE(other.expect_refused(ports[1]));
-    TcpConnection client;
-    ASSERT_TRUE(client.connect(ports[0]));
-    ASSERT_TRUE(client.send(request("AT\r")));
-    ASSERT_TRUE(client.expect("[OK]\r\n"));
 }
 
 TEST(Spec6_AirCommand, StoreOnlyDoesNotListen) {

@@ -791,7 +791,7 @@ RawTcpListener::~RawTcpListener() {
     close();
 }
 
-::testing::AssertionResult RawTcpListener::listen(int receive_buffer) {
+::testing::AssertionResult RawTcpListener::listen(int receive_buffer, int max_segment) {
     close();
     const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd < 0) return ::testing::AssertionFailure() << "socket: " << errno_text(errno);
@@ -800,6 +800,12 @@ RawTcpListener::~RawTcpListener() {
         const int err = errno;
         ::close(fd);
         return ::testing::AssertionFailure() << "SO_RCVBUF: " << errno_text(err);
+    }
+    if (max_segment > 0 &&
+        ::setsockopt(fd, IPPROTO_TCP, TCP_MAXSEG, &max_segment, sizeof max_segment) != 0) {
+        const int err = errno;
+        ::close(fd);
+        return ::testing::AssertionFailure() << "TCP_MAXSEG: " << errno_text(err);
     }
     sockaddr_in a{};
     a.sin_family = AF_INET;

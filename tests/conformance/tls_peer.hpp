@@ -277,8 +277,10 @@ public:
     RawTcpListener& operator=(const RawTcpListener&) = delete;
 
     // Listens on 127.0.0.1:<ephemeral>. receive_buffer > 0 sets SO_RCVBUF before listen(),
-    // so that accepted connections advertise a small window.
-    [[nodiscard]] ::testing::AssertionResult listen(int receive_buffer = 0);
+    // so that accepted connections advertise a small window; max_segment > 0 sets TCP_MAXSEG,
+    // so that the connecting side's segments, and the send buffer its kernel sizes from them,
+    // stay small too.
+    [[nodiscard]] ::testing::AssertionResult listen(int receive_buffer = 0, int max_segment = 0);
     std::uint16_t port() const { return port_; }
     [[nodiscard]] ::testing::AssertionResult accept(RawTcpStream& out, Millis timeout = kTimeout);
     void close();

@@ -43,8 +43,9 @@ public:
     // Whether everything written has left the device: its driver's buffer and the UART's
     // transmitter. A pty or the terminal has sent it once the kernel has it.
     virtual bool output_drained() { return true; }
-    // Tries the rate on the device and puts the current settings back: the rate the driver keeps
-    // when asked for baud (baud itself when it can make it). A pty or the terminal takes any.
+    // Tries the rate on the device and puts the current settings back: the rate the UART would
+    // run at when asked for baud (the driver's, or the one its clock's divisor makes where the
+    // driver tells). A pty or the terminal takes any.
     virtual std::uint32_t rate_taken(std::uint32_t baud) { return baud; }
     // Cancels pending operations and closes; handlers run with operation_aborted.
     virtual void close() = 0;
