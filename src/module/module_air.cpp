@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/post.hpp>
+#include <vector>
 
 #include "wizfi250d/module/module.hpp"
 
@@ -42,15 +43,15 @@ bool Module::start_air_command() {
 }
 
 void Module::run_air_command(std::string commands, std::function<void(std::string)> reply) {
-    if (!queue_captured(
-            AirJob{std::move(commands), std::move(reply), CaptureMode::everything, reply_deadline}))
+    if (!queue_captured(AirJob{std::move(commands), std::move(reply), CaptureMode::everything,
+                               reply_deadline, nullptr}))
         spdlog::warn("Air command dropped: {} requests are waiting", air_jobs_.size());
 }
 
 bool Module::run_for_web(std::string commands, std::chrono::milliseconds deadline,
-                         std::function<void(std::string)> reply) {
-    return queue_captured(
-        AirJob{std::move(commands), std::move(reply), CaptureMode::replies, deadline});
+                         std::function<void(std::string)> reply, std::function<void()> not_run) {
+    return queue_captured(AirJob{std::move(commands), std::move(reply), CaptureMode::replies,
+                                 deadline, std::move(not_run)});
 }
 
 std::chrono::milliseconds Module::web_command_deadline() {
@@ -63,6 +64,7 @@ std::chrono::milliseconds Module::web_join_deadline() const {
 
 bool Module::queue_captured(AirJob job) {
     if (air_jobs_.size() >= max_waiting) return false;
+    job.queued_at = std::chrono::steady_clock::now();
     air_jobs_.push_back(std::move(job));
     boost::asio::post(io_, [this] { try_air_command(); });
     return true;
@@ -75,6 +77,8 @@ void Module::try_air_command() {
                            pending_offset_ < pending_input_.size() || reader_.pending() > 0 ||
                            now - last_serial_input_ < uart_idle;
     if (uart_busy) {
+        drop_web_jobs_past_deadline(now);
+        if (air_jobs_.empty()) return;
         air_timer_.expires_after(uart_idle);
         air_timer_.async_wait([this](const boost::system::error_code& ec) {
             if (!ec) try_air_command();
@@ -90,6 +94,24 @@ void Module::try_air_command() {
         if (!ec && air_current_) air_deadline_passed();
     });
     continue_air_command();
+}
+
+void Module::drop_web_jobs_past_deadline(std::chrono::steady_clock::time_point now) {
+    // A page does not wait without end for a host that stays in data mode; the Air command
+    // waits as the firmware does.
+    std::vector<std::function<void()>> told;
+    for (auto job = air_jobs_.begin(); job != air_jobs_.end();) {
+        if (job->mode != CaptureMode::replies || now - job->queued_at < job->deadline) {
+            ++job;
+            continue;
+        }
+        spdlog::warn("web command not run: the serial host kept the module busy");
+        if (job->not_run) told.push_back(std::move(job->not_run));
+        job = air_jobs_.erase(job);
+    }
+    // After the loop: a page may queue again from here.
+    for (const auto& not_run : told)
+        not_run();
 }
 
 void Module::air_deadline_passed() {

@@ -96,6 +96,13 @@ bool failed_reply(std::string_view reply) {
     return reply.find("[ERROR") != std::string_view::npos;
 }
 
+// Too many requests wait, or the serial host kept the module busy (data mode, a line being
+// typed) for as long as the page waits.
+HttpReply busy_reply() {
+    return text_reply(http::status::service_unavailable,
+                      "The module is busy; try again in a moment");
+}
+
 bool ends_with(std::string_view text, std::string_view end) {
     return text.size() >= end.size() && text.substr(text.size() - end.size()) == end;
 }
@@ -394,8 +401,8 @@ void WebConsole::post_action(Context& context) {
                                                       "back with the link when its type is A.")));
         reply.after_sent = [this, alive, commands = plan.commands] {
             if (alive.expired()) return;
-            module_.run_for_web(commands, Module::web_command_deadline(),
-                                [](const std::string&) {});
+            module_.run_for_web(
+                commands, Module::web_command_deadline(), [](const std::string&) {}, nullptr);
         };
         context.respond(std::move(reply));
         return;
@@ -424,16 +431,25 @@ void WebConsole::post_action(Context& context) {
             progress.after_sent = [this, alive, then = plan.then, id] {
                 if (alive.expired()) return;
                 // A join takes as long as the backend's tries take, not the Air command's 10 s.
-                module_.run_for_web(then, module_.web_join_deadline(),
-                                    [this, alive, id](const std::string& joined) {
-                                        if (!alive.expired()) joined_from_page(id, joined);
-                                    });
+                module_.run_for_web(
+                    then, module_.web_join_deadline(),
+                    [this, alive, id](const std::string& joined) {
+                        if (!alive.expired()) joined_from_page(id, joined);
+                    },
+                    [this, alive, id] {
+                        if (alive.expired()) return;
+                        if (auto* session = logins_->by_id(id)) {
+                            session->notice = "Join: not run, the serial host kept the module busy";
+                            session->notice_failed = true;
+                        }
+                    });
             };
             respond(std::move(progress));
+        },
+        [alive, respond = context.respond] {
+            if (!alive.expired()) respond(busy_reply());
         });
-    if (!queued)
-        context.respond(text_reply(http::status::service_unavailable,
-                                   "The module is busy; try again in a moment"));
+    if (!queued) context.respond(busy_reply());
 }
 
 }  // namespace wizfi250d

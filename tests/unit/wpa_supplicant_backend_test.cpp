@@ -1043,8 +1043,9 @@ TEST_F(WpaModuleTest, PageJoinOutlastingTheAirCommandDeadlineGetsItsWholeAnswer)
     ip_->answer_after = 10500ms;
     EXPECT_GT(module_->web_join_deadline(), 10500ms);
     std::optional<std::string> page;
-    ASSERT_TRUE(module_->run_for_web("AT+WJOIN\r", module_->web_join_deadline(),
-                                     [&page](std::string reply) { page = std::move(reply); }));
+    ASSERT_TRUE(module_->run_for_web(
+        "AT+WJOIN\r", module_->web_join_deadline(),
+        [&page](std::string reply) { page = std::move(reply); }, nullptr));
     ASSERT_TRUE(run_until(
         io_, [&page] { return page.has_value(); }, 30s));
     EXPECT_EQ(*page, std::string(kJoinEvents) + "[OK]\r\n");
@@ -1059,14 +1060,34 @@ TEST_F(WpaModuleTest, PageCommandStillRunningAtItsDeadlineEndsUnseen) {
     boot();
     ip_->answer_after = 1000ms;
     std::optional<std::string> page;
-    ASSERT_TRUE(module_->run_for_web("AT+WJOIN\rAT+MINFO\r", 200ms,
-                                     [&page](std::string reply) { page = std::move(reply); }));
+    ASSERT_TRUE(module_->run_for_web(
+        "AT+WJOIN\rAT+MINFO\r", 200ms, [&page](std::string reply) { page = std::move(reply); },
+        nullptr));
     ASSERT_TRUE(run_until(io_, [&page] { return page.has_value(); }));
     EXPECT_EQ(*page, "Joining : TestAP\r\n");
     EXPECT_EQ(host_reads_until("Gateway    : 203.0.113.1\r\n", 300ms), kJoinEvents);
     EXPECT_EQ(module_->state(), ModuleState::command);
     module_->on_serial_input("AT\r");
     EXPECT_EQ(host_reads_until("[OK]\r\n", 100ms), "AT\r\n[OK]\r\n");
+}
+
+// Page commands run only when the UART is idle in command mode, as Air commands do; a host
+// that keeps the module busy (here: a line half typed) for the page's whole deadline gets the
+// page refused instead of a change made later behind its back.
+TEST_F(WpaModuleTest, PageCommandsThatCannotStartInTimeNeverRun) {
+    boot();
+    module_->on_serial_input("AT+MINF");
+    bool not_run = false;
+    std::optional<std::string> page;
+    ASSERT_TRUE(module_->run_for_web(
+        "AT+WSET=0,PageAP\r", 200ms, [&page](std::string reply) { page = std::move(reply); },
+        [&not_run] { not_run = true; }));
+    ASSERT_TRUE(run_until(io_, [&not_run] { return not_run; }));
+    EXPECT_FALSE(page.has_value());
+    EXPECT_EQ(module_->profile().station.ssid, "TestAP");
+    module_->on_serial_input("O\r");
+    EXPECT_EQ(host_reads_until("[OK]\r\n", 100ms),
+              "AT+MINFO\r\nFW version/HW version\r\n1.0.5.2/WizFi250 Rev 1.0\r\n[OK]\r\n");
 }
 
 // ---- the web console's Wi-Fi page: the backend's scan (spec §2.5 AT+FWEBS) ----
