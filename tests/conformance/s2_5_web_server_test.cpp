@@ -34,6 +34,21 @@ protected:
     Daemon& d() { return web_->daemon(); }
     std::uint16_t port() const { return web_->port(); }
 
+    // Logs in and joins PageAP from the Wi-Fi page; the page answers with its progress page.
+    ::testing::AssertionResult join_from_page(WebClient& client, const std::string& security,
+                                              const std::string& key) {
+        if (auto r = client.login("admin", "admin"); !r) return r;
+        HttpResult result;
+        if (auto r =
+                client.submit("/wifi", "/wifi/join",
+                              {{"ssid", "PageAP"}, {"security", security}, {"key", key}}, result);
+            !r)
+            return r;
+        if (result.status != 200)
+            return ::testing::AssertionFailure() << "POST /wifi/join answered " << result.status;
+        return ::testing::AssertionSuccess();
+    }
+
     // A raw request on a new connection; the response, or the connection's end.
     HttpResult raw(std::string_view request) {
         TcpConnection connection;
@@ -242,6 +257,14 @@ TEST_F(WebServerTest, ForgedFormPostIsRefused) {
 
 // ---- a join from the page: its events reach the UART ------------------------------------------
 
+// The join lines and the Link-Up block of a join to PageAP on loopback (spec §2.2 WJOIN).
+constexpr std::string_view kPageJoinEvents =
+    "Joining : PageAP\r\n"
+    "Successfully joined : PageAP\r\n"
+    "\r\n[Link-Up Event]\r\n"
+    "  IP Addr    : 127.0.0.1\r\n"
+    "  Gateway    : 0.0.0.0\r\n";
+
 // The web server answers again (it stops with AT+WLEAVE and comes back with the link).
 ::testing::AssertionResult serves_again(WebClient& client, HttpResult& page) {
     const auto deadline = std::chrono::steady_clock::now() + kTimeout;
@@ -265,19 +288,10 @@ TEST_F(WebServerTest, JoinFromThePageShowsItsEventsOnTheUart) {
     TcpConnection accepted;
     ASSERT_TRUE(open_tcp_client(d(), peer, accepted));
     WebClient client(port());
-    ASSERT_TRUE(client.login("admin", "admin"));
-    HttpResult result;
-    ASSERT_TRUE(client.submit("/wifi", "/wifi/join",
-                              {{"ssid", "PageAP"}, {"security", "WPA2AES"}, {"key", "page-key-1"}},
-                              result));
-    EXPECT_EQ(result.status, 200);
-    ASSERT_TRUE(d().expect(disconnect_event(0) + "\r\n[Link-Down Event]\r\n"
-                                                 "Joining : PageAP\r\n"
-                                                 "Successfully joined : PageAP\r\n"
-                                                 "\r\n[Link-Up Event]\r\n"
-                                                 "  IP Addr    : 127.0.0.1\r\n"
-                                                 "  Gateway    : 0.0.0.0\r\n",
-                           kBootTimeout));
+    ASSERT_TRUE(join_from_page(client, "WPA2AES", "page-key-1"));
+    ASSERT_TRUE(
+        d().expect(disconnect_event(0) + "\r\n[Link-Down Event]\r\n" + std::string(kPageJoinEvents),
+                   kBootTimeout));
     EXPECT_TRUE(d().expect_nothing());
     // The host's session goes on as before, and sees the page's settings at once.
     ASSERT_TRUE(d().transact("AT+WSET=?", "0,PageAP,00:00:00:00:00:00,0\r\n[OK]\r\n"));
@@ -301,17 +315,9 @@ TEST_F(WebServerTest, JoinFromThePageEndsTheMqttSessionOnTheUart) {
     ASSERT_TRUE(d().transact("AT+MQTTCON=1,127.0.0.1," + broker.port_text() + ",0",
                              "[MQTT CONNECT]\r\n[OK]\r\n"));
     WebClient client(port());
-    ASSERT_TRUE(client.login("admin", "admin"));
-    HttpResult result;
-    ASSERT_TRUE(client.submit("/wifi", "/wifi/join",
-                              {{"ssid", "PageAP"}, {"security", "OPEN"}, {"key", ""}}, result));
+    ASSERT_TRUE(join_from_page(client, "OPEN", ""));
     ASSERT_TRUE(
-        d().expect("[MQTT DISCONNECT]\r\n\r\n[Link-Down Event]\r\n"
-                   "Joining : PageAP\r\n"
-                   "Successfully joined : PageAP\r\n"
-                   "\r\n[Link-Up Event]\r\n"
-                   "  IP Addr    : 127.0.0.1\r\n"
-                   "  Gateway    : 0.0.0.0\r\n",
+        d().expect("[MQTT DISCONNECT]\r\n\r\n[Link-Down Event]\r\n" + std::string(kPageJoinEvents),
                    kBootTimeout));
     EXPECT_TRUE(d().expect_nothing());
     ASSERT_TRUE(d().transact("AT+MQTTCON=?", "Disconnected\r\n[OK]\r\n"));
@@ -329,10 +335,7 @@ TEST_F(WebServerTest, JoinFromThePageUsesTheHostsEventFormat) {
                              "[OK]\r\n" + connect_event(0)));
     ASSERT_TRUE(peer.accept(accepted));
     WebClient client(port());
-    ASSERT_TRUE(client.login("admin", "admin"));
-    HttpResult result;
-    ASSERT_TRUE(client.submit("/wifi", "/wifi/join",
-                              {{"ssid", "PageAP"}, {"security", "OPEN"}, {"key", ""}}, result));
+    ASSERT_TRUE(join_from_page(client, "OPEN", ""));
     ASSERT_TRUE(d().expect("\r\n[2]\r\n\r\n[4]\r\n\r\n[3]\r\n", kBootTimeout));
     EXPECT_TRUE(d().expect_nothing());
     ASSERT_TRUE(d().transact("AT", "[OK]\r\n"));
