@@ -360,6 +360,25 @@ void WebConsole::wifi_page(Context& context) {
     });
 }
 
+void WebConsole::start_page_join(const std::string& commands, const std::string& session_id) {
+    const auto alive = std::weak_ptr<bool>(alive_);
+    const auto not_run = [this, alive, session_id] {
+        if (alive.expired()) return;
+        if (auto* session = logins_->by_id(session_id)) {
+            session->notice = "Join: not run, the serial host kept the module busy";
+            session->notice_failed = true;
+        }
+    };
+    // A join takes as long as the backend's tries take, not the Air command's 10 s.
+    const bool queued = module_.run_for_web(
+        commands, module_.web_join_deadline(),
+        [this, alive, session_id](const std::string& joined) {
+            if (!alive.expired()) joined_from_page(session_id, joined);
+        },
+        not_run);
+    if (!queued) not_run();
+}
+
 void WebConsole::joined_from_page(const std::string& session_id, const std::string& joined) {
     if (auto* session = logins_->by_id(session_id)) {
         // Without a final code the join outlasted the page's deadline and goes on unseen.
@@ -429,20 +448,7 @@ void WebConsole::post_action(Context& context) {
                            web::progress_body("Joining the network. The web server comes back at "
                                               "the new link address when the link is up.")));
             progress.after_sent = [this, alive, then = plan.then, id] {
-                if (alive.expired()) return;
-                // A join takes as long as the backend's tries take, not the Air command's 10 s.
-                module_.run_for_web(
-                    then, module_.web_join_deadline(),
-                    [this, alive, id](const std::string& joined) {
-                        if (!alive.expired()) joined_from_page(id, joined);
-                    },
-                    [this, alive, id] {
-                        if (alive.expired()) return;
-                        if (auto* session = logins_->by_id(id)) {
-                            session->notice = "Join: not run, the serial host kept the module busy";
-                            session->notice_failed = true;
-                        }
-                    });
+                if (!alive.expired()) start_page_join(then, id);
             };
             respond(std::move(progress));
         },
