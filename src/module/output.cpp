@@ -65,18 +65,33 @@ bool Output::visible(PrintClass print_class) const {
     return false;
 }
 
-void Output::emit(std::string_view bytes, Sensitivity sensitivity, bool traced) {
+bool Output::to_capture(Kind kind) const {
+    if (!capture_) return false;
+    return capture_mode_ == CaptureMode::everything || kind != Kind::traffic;
+}
+
+bool Output::to_wire(Kind kind) const {
+    if (!capture_) return true;
+    return capture_mode_ == CaptureMode::replies && kind != Kind::reply;
+}
+
+void Output::emit(std::string_view bytes, Kind kind, Sensitivity sensitivity) {
     if (bytes.empty()) return;
-    if (capture_) {
-        for (const char c : bytes) {
-            if (capture_->size() < capture_keep) {
-                capture_->push_back(c);
-            } else if (capture_->size() < capture_dots_until) {
-                capture_->push_back('.');
-            }
+    if (to_capture(kind)) append_to_capture(bytes);
+    if (to_wire(kind)) write_to_wire(bytes, sensitivity, true);
+}
+
+void Output::append_to_capture(std::string_view bytes) {
+    for (const char c : bytes) {
+        if (capture_->size() < capture_keep) {
+            capture_->push_back(c);
+        } else if (capture_->size() < capture_dots_until) {
+            capture_->push_back('.');
         }
-        return;
     }
+}
+
+void Output::write_to_wire(std::string_view bytes, Sensitivity sensitivity, bool traced) {
     if (traced && spdlog::should_log(spdlog::level::trace)) {
         if (sensitivity == Sensitivity::secret) {
             spdlog::trace("serial tx: <{} bytes, secret>", bytes.size());
@@ -88,30 +103,29 @@ void Output::emit(std::string_view bytes, Sensitivity sensitivity, bool traced) 
 }
 
 void Output::raw(std::string_view bytes) {
-    if (capture_) return;  // the Air command has no echo
-    emit(bytes);
+    // Never captured: the Air command has no echo.
+    if (to_wire(Kind::traffic) && !bytes.empty()) write_to_wire(bytes, Sensitivity::plain, true);
 }
 
 bool Output::raw_borrowing(std::string_view bytes, std::function<void()> release) {
-    if (capture_ || bytes.empty()) return false;
+    if (!to_wire(Kind::traffic) || bytes.empty()) return false;
     if (spdlog::should_log(spdlog::level::trace)) spdlog::trace("serial tx: {}", hex_dump(bytes));
     return link_.write_borrowing(bytes, std::move(release));
 }
 
 void Output::echo(std::string_view bytes) {
-    if (capture_) return;
-    emit(bytes, Sensitivity::plain, false);
+    if (to_wire(Kind::traffic) && !bytes.empty()) write_to_wire(bytes, Sensitivity::plain, false);
 }
 
 void Output::text(std::string_view bytes, Sensitivity sensitivity) {
-    if (visible(PrintClass::rsp)) emit(bytes, sensitivity);
+    if (visible(PrintClass::rsp)) emit(bytes, Kind::reply, sensitivity);
 }
 
 void Output::line(std::string_view text_line, Sensitivity sensitivity) {
     if (!visible(PrintClass::rsp)) return;
     std::string bytes(text_line);
     bytes += "\r\n";
-    emit(bytes, sensitivity);
+    emit(bytes, Kind::reply, sensitivity);
 }
 
 void Output::result(ResultCode code) {
@@ -119,7 +133,7 @@ void Output::result(ResultCode code) {
         event(Event::tcp_send_error);
         return;
     }
-    if (visible(PrintClass::evt)) emit(result_text(code));
+    if (visible(PrintClass::evt)) emit(result_text(code), Kind::reply);
 }
 
 void Output::event(Event which, unsigned cid) {
@@ -146,16 +160,17 @@ void Output::event(Event which, unsigned cid) {
     }
 
     const std::chrono::milliseconds delay{profile_.event_delay_ms};
-    if (delay.count() > 0 && !capture_) link_.hold(delay);
-    emit(bytes);
-    if (delay.count() > 0 && !capture_) link_.hold(delay);
+    const bool held = delay.count() > 0 && to_wire(Kind::event);
+    if (held) link_.hold(delay);
+    emit(bytes, Kind::event);
+    if (held) link_.hold(delay);
 }
 
 void Output::join_info(std::string_view text_line) {
     if (!visible(PrintClass::evt) || profile_.event_format[join_info_digit] != '1') return;
     std::string bytes(text_line);
     bytes += "\r\n";
-    emit(bytes);
+    emit(bytes, Kind::event);
 }
 
 void Output::banner() {
@@ -214,7 +229,7 @@ void Output::frames(unsigned cid, const Ipv4& peer_ip, std::uint16_t peer_port,
         std::string bytes;
         for (const std::string_view part : frame_parts_)
             bytes += part;
-        emit(bytes);
+        emit(bytes, Kind::traffic);
         return;
     }
     // What the serial device takes at once leaves from the socket's buffer; only the rest is
@@ -222,23 +237,37 @@ void Output::frames(unsigned cid, const Ipv4& peer_ip, std::uint16_t peer_port,
     link_.write_parts(frame_parts_.data(), frame_parts_.size());
 }
 
+void Output::event_text(std::string_view bytes) {
+    if (visible(PrintClass::rsp)) emit(bytes, Kind::event);
+}
+
+void Output::received_text(std::string_view bytes) {
+    if (visible(PrintClass::rsp)) emit(bytes, Kind::traffic);
+}
+
 void Output::debug(std::string_view text_line) {
     if (!visible(PrintClass::dbg)) return;
     std::string bytes(text_line);
     bytes += "\r\n";
-    emit(bytes);
+    emit(bytes, Kind::reply);
 }
 
-void Output::begin_capture(std::size_t limit) {
+void Output::begin_capture(std::size_t limit, CaptureMode mode) {
     capture_.emplace();
     capture_limit_ = limit;
+    capture_mode_ = mode;
+}
+
+std::string Output::captured() const {
+    std::string so_far = capture_.value_or(std::string{});
+    if (so_far.size() > capture_limit_) so_far.resize(capture_limit_);
+    return so_far;
 }
 
 std::string Output::end_capture() {
-    std::string captured = capture_.value_or(std::string{});
+    std::string bytes = captured();
     capture_.reset();
-    if (captured.size() > capture_limit_) captured.resize(capture_limit_);
-    return captured;
+    return bytes;
 }
 
 bool Output::congested() const {

@@ -21,7 +21,7 @@ constexpr std::chrono::milliseconds publish_limit{20000};
 
 // The firmware's W_RSP("[MQTT CONNECT]\r\n"): no leading CRLF, RSP class.
 constexpr std::string_view connect_line = "[MQTT CONNECT]";
-constexpr std::string_view disconnect_line = "[MQTT DISCONNECT]";
+constexpr std::string_view disconnect_line = "[MQTT DISCONNECT]\r\n";
 // A session that ends by itself is an asynchronous event: framed as the module frames its
 // events (spec §1.6), so that it never sticks to a half-echoed command line.
 constexpr std::string_view disconnect_event = "\r\n[MQTT DISCONNECT]\r\n";
@@ -107,7 +107,8 @@ bool MqttSession::disconnect() {
     client_.disconnect();
     if (was_connected) spdlog::info("mqtt: disconnected");
     ended(false, "disconnect");
-    if (was_connected) output_.line(disconnect_line);
+    // An event too: a page's AT+WLEAVE ends the host's session.
+    if (was_connected) output_.event_text(disconnect_line);
     return was_connected;
 }
 
@@ -128,7 +129,7 @@ void MqttSession::ended(bool with_event, std::string_view why) {
     client_.close();
     state_ = State::idle;
     broker_.reset();
-    if (with_event) output_.text(disconnect_event);
+    if (with_event) output_.event_text(disconnect_event);
     // A command still waiting for the broker ends with [ERROR] (after a reboot the module drops
     // that late answer itself).
     if (pending_)
@@ -154,7 +155,7 @@ void MqttSession::publish(const std::string& topic, std::string_view payload, in
 
 void MqttSession::mqtt_message(std::string_view topic, std::string_view payload) {
     // One write: a frame never splits another frame or event.
-    output_.text(mqtt_receive_frame(topic, payload));
+    output_.received_text(mqtt_receive_frame(topic, payload));
 }
 
 void MqttSession::mqtt_lost(std::string_view why) {

@@ -96,6 +96,17 @@ bool failed_reply(std::string_view reply) {
     return reply.find("[ERROR") != std::string_view::npos;
 }
 
+// Too many requests wait, or the serial host kept the module busy (data mode, a line being
+// typed) for as long as the page waits.
+HttpReply busy_reply() {
+    return text_reply(http::status::service_unavailable,
+                      "The module is busy; try again in a moment");
+}
+
+bool ends_with(std::string_view text, std::string_view end) {
+    return text.size() >= end.size() && text.substr(text.size() - end.size()) == end;
+}
+
 }  // namespace
 
 struct WebConsole::Context {
@@ -349,6 +360,37 @@ void WebConsole::wifi_page(Context& context) {
     });
 }
 
+void WebConsole::start_page_join(const std::string& commands, const std::string& session_id) {
+    const auto alive = std::weak_ptr<bool>(alive_);
+    const auto not_run = [this, alive, session_id] {
+        if (alive.expired()) return;
+        if (auto* session = logins_->by_id(session_id)) {
+            session->notice = "Join: not run, the serial host kept the module busy";
+            session->notice_failed = true;
+        }
+    };
+    // A join takes as long as the backend's tries take, not the Air command's 10 s.
+    const bool queued = module_.run_for_web(
+        commands, module_.web_join_deadline(),
+        [this, alive, session_id](const std::string& joined) {
+            if (!alive.expired()) joined_from_page(session_id, joined);
+        },
+        not_run);
+    if (!queued) not_run();
+}
+
+void WebConsole::joined_from_page(const std::string& session_id, const std::string& joined) {
+    if (auto* session = logins_->by_id(session_id)) {
+        // Without a final code the join outlasted the page's deadline and goes on unseen.
+        const bool ended = ends_with(joined, "[OK]\r\n") || failed_reply(joined);
+        session->notice =
+            std::string(ended ? "Join" : "Join: no answer in time") + "\n" + tidy(joined);
+        session->notice_failed = !ended || failed_reply(joined);
+    }
+    // The page started it, so the page comes back (an A type would anyway).
+    if (module_.link_up() && !module_.web_server_running()) module_.start_web_server();
+}
+
 void WebConsole::post_action(Context& context) {
     const web::Action* action = web::find_action(context.path);
     if (action == nullptr ||
@@ -378,14 +420,16 @@ void WebConsole::post_action(Context& context) {
                                                       "back with the link when its type is A.")));
         reply.after_sent = [this, alive, commands = plan.commands] {
             if (alive.expired()) return;
-            module_.run_captured(commands, [](const std::string&) {});
+            module_.run_for_web(
+                commands, Module::web_command_deadline(), [](const std::string&) {}, nullptr);
         };
         context.respond(std::move(reply));
         return;
     }
-    const bool queued =
-        module_.run_captured(plan.commands, [this, alive, plan, respond = context.respond,
-                                             id = context.session_id](const std::string& reply) {
+    const bool queued = module_.run_for_web(
+        plan.commands, Module::web_command_deadline(),
+        [this, alive, plan, respond = context.respond,
+         id = context.session_id](const std::string& reply) {
             if (alive.expired()) return;
             const bool failed = failed_reply(reply);
             if (auto* session = logins_->by_id(id)) {
@@ -404,23 +448,14 @@ void WebConsole::post_action(Context& context) {
                            web::progress_body("Joining the network. The web server comes back at "
                                               "the new link address when the link is up.")));
             progress.after_sent = [this, alive, then = plan.then, id] {
-                if (alive.expired()) return;
-                module_.run_captured(then, [this, alive, id](const std::string& joined) {
-                    if (alive.expired()) return;
-                    if (auto* session = logins_->by_id(id)) {
-                        session->notice = "Join\n" + tidy(joined);
-                        session->notice_failed = failed_reply(joined);
-                    }
-                    // The page started it, so the page comes back (an A type would anyway).
-                    if (module_.link_up() && !module_.web_server_running())
-                        module_.start_web_server();
-                });
+                if (!alive.expired()) start_page_join(then, id);
             };
             respond(std::move(progress));
+        },
+        [alive, respond = context.respond] {
+            if (!alive.expired()) respond(busy_reply());
         });
-    if (!queued)
-        context.respond(text_reply(http::status::service_unavailable,
-                                   "The module is busy; try again in a moment"));
+    if (!queued) context.respond(busy_reply());
 }
 
 }  // namespace wizfi250d

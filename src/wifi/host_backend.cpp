@@ -111,6 +111,9 @@ public:
         done(LinkInfo{interface, ssid, address->address, gateway, address->netmask, {}});
     }
 
+    // The host's network is there or not: join() ends before it returns.
+    std::chrono::milliseconds join_time_limit() const override { return {}; }
+
     void leave() override { interface_.clear(); }
 
     // There is no radio to scan with or to enrol through.

@@ -3,6 +3,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace wizfi250d {
 
 namespace {
@@ -13,6 +15,7 @@ public:
                   std::string interface, AccessPointOptions options)
         : station_(std::move(station)),
           interface_(std::move(interface)),
+          ap_start_timeout_(options.start_timeout),
           access_point_(io, std::move(options)) {
         access_point_.on_failure([this] {
             spdlog::warn("soft AP: a helper stopped; the AP is down");
@@ -46,6 +49,10 @@ public:
             ap_link_ = link;
             done(link);
         });
+    }
+
+    std::chrono::milliseconds join_time_limit() const override {
+        return std::max(station_->join_time_limit(), ap_start_timeout_);
     }
 
     void leave() override {
@@ -82,6 +89,7 @@ public:
 private:
     std::unique_ptr<WifiBackend> station_;
     std::string interface_;
+    std::chrono::milliseconds ap_start_timeout_;
     AccessPoint access_point_;
     std::optional<LinkInfo> ap_link_;
     LinkLost link_lost_;

@@ -69,6 +69,7 @@ public:
     }
 
     void join(const Profile& profile, JoinReporter reporter, JoinDone done) override;
+    std::chrono::milliseconds join_time_limit() const override;
     void leave() override;
     void scan(const ScanFilter& filter, ScanDone done) override;
     void wps(const std::string& pin, WpsDone done) override;
@@ -183,6 +184,11 @@ private:
     void prepare_join(unsigned operation, const WifiNetwork& network);
     void start_try(unsigned operation, unsigned number);
     void associated(unsigned operation, unsigned number);
+    // How long associated() waits for IPv4 before the try fails: the DHCP client's own bound
+    // and some room for the lease to be applied.
+    std::chrono::milliseconds ip_watch_time() const {
+        return options_.ip.dhcp_timeout + std::chrono::seconds(10);
+    }
     void try_failed(unsigned operation, unsigned number);
     void finish_join(std::optional<LinkInfo> link);
     void configure_ip(std::function<void(std::optional<IpLease>)> done);

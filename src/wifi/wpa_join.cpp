@@ -96,6 +96,14 @@ void WpaSupplicantBackend::join(const Profile& profile, JoinReporter reporter, J
     });
 }
 
+std::chrono::milliseconds WpaSupplicantBackend::join_time_limit() const {
+    // Automatic security scans first, then a request or so installs the network; each try
+    // selects it (a request), waits for the association, then for IPv4 (associated()).
+    const auto one_try = options_.request_timeout + options_.join_try_timeout + ip_watch_time();
+    return options_.scan_timeout + options_.request_timeout +
+           one_try * static_cast<int>(options_.join_tries);
+}
+
 void WpaSupplicantBackend::prepare_join(unsigned operation, const WifiNetwork& network) {
     std::optional<wpa::EapSettings> eap;
     if (!options_.eap_method.empty() && network.security != Security::open) {
@@ -188,19 +196,17 @@ void WpaSupplicantBackend::associated(unsigned operation, unsigned number) {
     spdlog::info("wpa_supplicant backend: associated (try {}); configuring IPv4 ({})", number,
                  dhcp_ ? "DHCP" : "static");
     // The link may drop again while the address is being configured.
-    const auto watch = wait_for(
-        options_.ip.dhcp_timeout + std::chrono::seconds(10),
-        [this, operation, number](const Event* event) {
-            if (operation != operation_) return true;
-            if (event != nullptr && event->name != "CTRL-EVENT-DISCONNECTED" &&
-                event->name != "CTRL-EVENT-TERMINATING" && event->name != control_down_event)
-                return false;
-            spdlog::info("wpa_supplicant backend: try {}: {} while configuring IPv4", number,
-                         event != nullptr ? event->name : std::string("timeout"));
-            release_ip();
-            try_failed(operation, number);
-            return true;
-        });
+    const auto watch = wait_for(ip_watch_time(), [this, operation, number](const Event* event) {
+        if (operation != operation_) return true;
+        if (event != nullptr && event->name != "CTRL-EVENT-DISCONNECTED" &&
+            event->name != "CTRL-EVENT-TERMINATING" && event->name != control_down_event)
+            return false;
+        spdlog::info("wpa_supplicant backend: try {}: {} while configuring IPv4", number,
+                     event != nullptr ? event->name : std::string("timeout"));
+        release_ip();
+        try_failed(operation, number);
+        return true;
+    });
     configure_ip([this, operation, number, watch](std::optional<IpLease> lease) {
         if (operation != operation_) return;
         cancel_wait(watch);

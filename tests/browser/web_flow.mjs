@@ -29,9 +29,11 @@ const chromiumPath = process.env.WIZFI250D_CHROMIUM || '/usr/bin/chromium';
 const timeout = 15000;
 
 const banner = 'WizFi250 Version 1.0.5.2 (WIZnet Co.Ltd)\r\n';
-const joinOutput = (ssid) =>
+// The join's lines and events (spec §2.2 WJOIN), then its final code.
+const joinEvents = (ssid) =>
   `Joining : ${ssid}\r\nSuccessfully joined : ${ssid}\r\n\r\n[Link-Up Event]\r\n` +
-  '  IP Addr    : 127.0.0.1\r\n  Gateway    : 0.0.0.0\r\n[OK]\r\n';
+  '  IP Addr    : 127.0.0.1\r\n  Gateway    : 0.0.0.0\r\n';
+const joinOutput = (ssid) => `${joinEvents(ssid)}[OK]\r\n`;
 
 function show(bytes) {
   return JSON.stringify(bytes);
@@ -178,6 +180,9 @@ async function main() {
     }
   }, 'the status page after the join');
   check((await page.textContent('main')).includes('Join'), 'the join result is shown');
+  // The host sees the events of the page's AT+WLEAVE and AT+WJOIN, as after its own commands,
+  // without their echo and final codes.
+  await serial.expect(`\r\n[Link-Down Event]\r\n${joinEvents('LoopNet')}`);
   await serial.transact('AT+WSET=?', '0,LoopNet,00:00:00:00:00:00,0\r\n[OK]\r\n');
   await serial.transact('AT+WSEC=?', '0,WPA2,loopback-key-1\r\n[OK]\r\n');
 

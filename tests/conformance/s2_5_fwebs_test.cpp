@@ -11,32 +11,10 @@
 
 #include "harness.hpp"
 #include "peers.hpp"
-#include "temp_config.hpp"
-#include "web_client.hpp"
+#include "web_daemon.hpp"
 
 namespace wizfi250d::conformance {
 namespace {
-
-std::string web_config(std::uint16_t port, std::string_view extra = {}) {
-    return "web_server_port = " + std::to_string(port) + "\n" + std::string(extra);
-}
-
-DaemonOptions with_config(const TempConfig& config) {
-    DaemonOptions options = loopback_options();
-    options.extra_args.push_back("--config");
-    options.extra_args.push_back(config.path());
-    return options;
-}
-
-// Whether the web server answers: any page without a login redirects to /login.
-::testing::AssertionResult serves(std::uint16_t port) {
-    WebClient client(port);
-    HttpResult result;
-    if (auto r = client.get("/", result); !r) return r;
-    if (result.status != 303 || result.header("Location") != "/login")
-        return ::testing::AssertionFailure() << "GET / answered " << result.status;
-    return ::testing::AssertionSuccess();
-}
 
 TEST(Spec2_5_Fwebs, FactoryQueryIsStoppedManual) {
     Daemon d;
@@ -47,27 +25,23 @@ TEST(Spec2_5_Fwebs, FactoryQueryIsStoppedManual) {
 }
 
 TEST(Spec2_5_Fwebs, StartWithoutLinkIsOkAndNothingListens) {
-    const std::uint16_t port = free_tcp_port();
-    ASSERT_NE(port, 0);
-    const TempConfig config(web_config(port));
-    Daemon d(with_config(config));
+    WebServerDaemon web;
+    Daemon& d = web.daemon();
     ASSERT_TRUE(d.start());
     // "1 starts the configuration web server if the link is up (otherwise [OK], no action)"
     ASSERT_TRUE(d.transact("AT+FWEBS=1", "[OK]\r\n"));
     ASSERT_TRUE(d.transact("AT+FWEBS=?", "0,M\r\n[OK]\r\n"));
     TcpConnection probe;
-    ASSERT_TRUE(probe.expect_refused(port));
+    ASSERT_TRUE(probe.expect_refused(web.port()));
 }
 
 TEST(Spec2_5_Fwebs, StartWithLinkServesOnTheLinkAddressAndStopEndsIt) {
-    const std::uint16_t port = free_tcp_port();
-    ASSERT_NE(port, 0);
-    const TempConfig config(web_config(port));
-    Daemon d(with_config(config));
+    WebServerDaemon web;
+    Daemon& d = web.daemon();
     ASSERT_TRUE(start_and_join(d));
     ASSERT_TRUE(d.transact("AT+FWEBS=1", "[OK]\r\n"));
     ASSERT_TRUE(d.transact("AT+FWEBS=?", "1,M\r\n[OK]\r\n"));
-    ASSERT_TRUE(serves(port));
+    ASSERT_TRUE(serves(web.port()));
     // The profile dump shows the live running state (spec §2.4 dump, +FWEBS line).
     std::string dump;
     ASSERT_TRUE(d.send("AT+MPROF=VG\r"));
@@ -76,14 +50,12 @@ TEST(Spec2_5_Fwebs, StartWithLinkServesOnTheLinkAddressAndStopEndsIt) {
     ASSERT_TRUE(d.transact("AT+FWEBS=0", "[OK]\r\n"));
     ASSERT_TRUE(d.transact("AT+FWEBS=?", "0,M\r\n[OK]\r\n"));
     TcpConnection probe;
-    ASSERT_TRUE(probe.expect_refused(port));
+    ASSERT_TRUE(probe.expect_refused(web.port()));
 }
 
 TEST(Spec2_5_Fwebs, TypeAStartsAtEveryLinkUpAndWleaveStopsIt) {
-    const std::uint16_t port = free_tcp_port();
-    ASSERT_NE(port, 0);
-    const TempConfig config(web_config(port));
-    Daemon d(with_config(config));
+    WebServerDaemon web;
+    Daemon& d = web.daemon();
     ASSERT_TRUE(d.start());
     // The type is stored without a link; nothing starts yet.
     ASSERT_TRUE(d.transact("AT+FWEBS=0,A", "[OK]\r\n"));
@@ -91,26 +63,24 @@ TEST(Spec2_5_Fwebs, TypeAStartsAtEveryLinkUpAndWleaveStopsIt) {
     // Spec §5.3 step 8: at link-up (after WJOIN's [OK]) an A type starts the server.
     ASSERT_TRUE(join(d));
     ASSERT_TRUE(d.transact("AT+FWEBS=?", "1,A\r\n[OK]\r\n"));
-    ASSERT_TRUE(serves(port));
+    ASSERT_TRUE(serves(web.port()));
     // Spec §2.2: AT+WLEAVE stops the web server.
     ASSERT_TRUE(d.transact("AT+WLEAVE", "\r\n[Link-Down Event]\r\n[OK]\r\n"));
     ASSERT_TRUE(d.transact("AT+FWEBS=?", "0,A\r\n[OK]\r\n"));
     TcpConnection probe;
-    ASSERT_TRUE(probe.expect_refused(port));
+    ASSERT_TRUE(probe.expect_refused(web.port()));
     // And the next link-up starts it again.
     ASSERT_TRUE(join(d));
     ASSERT_TRUE(d.transact("AT+FWEBS=?", "1,A\r\n[OK]\r\n"));
-    ASSERT_TRUE(serves(port));
+    ASSERT_TRUE(serves(web.port()));
     // M: manual again; the running server keeps running.
     ASSERT_TRUE(d.transact("AT+FWEBS=1,m", "[OK]\r\n"));
     ASSERT_TRUE(d.transact("AT+FWEBS=?", "1,M\r\n[OK]\r\n"));
 }
 
 TEST(Spec2_5_Fwebs, TurnedOffInTheDaemonConfigAnswersError) {
-    const std::uint16_t port = free_tcp_port();
-    ASSERT_NE(port, 0);
-    const TempConfig config(web_config(port, "web_server = off\n"));
-    Daemon d(with_config(config));
+    WebServerDaemon web("web_server = off\n");
+    Daemon& d = web.daemon();
     ASSERT_TRUE(start_and_join(d));
     ASSERT_TRUE(d.transact("AT+FWEBS=1", kError));
     ASSERT_TRUE(d.transact("AT+FWEBS=?", "0,M\r\n[OK]\r\n"));
@@ -120,7 +90,7 @@ TEST(Spec2_5_Fwebs, TurnedOffInTheDaemonConfigAnswersError) {
     ASSERT_TRUE(join(d));
     ASSERT_TRUE(d.transact("AT+FWEBS=?", "0,A\r\n[OK]\r\n"));
     TcpConnection probe;
-    ASSERT_TRUE(probe.expect_refused(port));
+    ASSERT_TRUE(probe.expect_refused(web.port()));
 }
 
 TEST(Spec2_5_Fwebs, BadParametersAreInvalidInput) {
@@ -140,18 +110,16 @@ TEST(Spec2_5_Fwebs, BadParametersAreInvalidInput) {
 TEST(Spec2_5_Fwebs, StartOnATakenPortAnswersError) {
     TcpServer squatter;
     ASSERT_TRUE(squatter.listen());
-    const TempConfig config(web_config(squatter.port()));
-    Daemon d(with_config(config));
+    WebServerDaemon web({}, squatter.port());
+    Daemon& d = web.daemon();
     ASSERT_TRUE(start_and_join(d));
     ASSERT_TRUE(d.transact("AT+FWEBS=1", kError));
     ASSERT_TRUE(d.transact("AT+FWEBS=?", "0,M\r\n[OK]\r\n"));
 }
 
 TEST(Spec7_FunctionButton, FwebsFRebootsIntoApModeWithWebAndAirCommand) {
-    const std::uint16_t port = free_tcp_port();
-    ASSERT_NE(port, 0);
-    const TempConfig config(web_config(port));
-    Daemon d(with_config(config));
+    WebServerDaemon web;
+    Daemon& d = web.daemon();
     ASSERT_TRUE(d.start());
     // §3.1: the FUNCTION-button path prints its RSP line, then [OK], then reboots (§7).
     ASSERT_TRUE(d.transact("AT+FWEBS=1,F", "Set AP Mode & Web Server Launch\r\n[OK]\r\n"));
@@ -169,7 +137,7 @@ TEST(Spec7_FunctionButton, FwebsFRebootsIntoApModeWithWebAndAirCommand) {
         d.transact("AT+WSET=?", "1,WizFi250_AP_0008DC000000,00:00:00:00:00:00,1\r\n[OK]\r\n"));
     ASSERT_TRUE(d.transact("AT+WSEC=?", "1,WPA2,123456789\r\n[OK]\r\n"));
     ASSERT_TRUE(d.transact("AT+WNET=?", "0,192.168.12.1,255.255.255.0,192.168.12.1\r\n[OK]\r\n"));
-    ASSERT_TRUE(serves(port));
+    ASSERT_TRUE(serves(web.port()));
 }
 
 }  // namespace

@@ -5,16 +5,19 @@
 // with the AT query of the same setting), secrets never sent back, and the bounds: request size,
 // header count, connections, idle time (a slow client).
 
+#include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
 
 #include "harness.hpp"
+#include "mqtt_peer.hpp"
 #include "peers.hpp"
-#include "temp_config.hpp"
-#include "web_client.hpp"
+#include "web_daemon.hpp"
 
 namespace wizfi250d::conformance {
 namespace {
@@ -23,24 +26,33 @@ namespace {
 class WebServerTest : public ::testing::Test {
 protected:
     void start(std::string_view extra_config = {}) {
-        port_ = free_tcp_port();
-        ASSERT_NE(port_, 0);
-        config_ = std::make_unique<TempConfig>("web_server_port = " + std::to_string(port_) + "\n" +
-                                               std::string(extra_config));
-        DaemonOptions options = loopback_options();
-        options.extra_args.push_back("--config");
-        options.extra_args.push_back(config_->path());
-        daemon_ = std::make_unique<Daemon>(options);
-        ASSERT_TRUE(start_and_join(*daemon_));
-        ASSERT_TRUE(daemon_->transact("AT+FWEBS=1", "[OK]\r\n"));
+        web_ = std::make_unique<WebServerDaemon>(extra_config);
+        ASSERT_NE(port(), 0);
+        ASSERT_TRUE(start_and_join(d()));
+        ASSERT_TRUE(d().transact("AT+FWEBS=1", "[OK]\r\n"));
     }
-    Daemon& d() { return *daemon_; }
-    std::uint16_t port() const { return port_; }
+    Daemon& d() { return web_->daemon(); }
+    std::uint16_t port() const { return web_->port(); }
+
+    // Logs in and joins PageAP from the Wi-Fi page; the page answers with its progress page.
+    ::testing::AssertionResult join_from_page(WebClient& client, const std::string& security,
+                                              const std::string& key) {
+        if (auto r = client.login("admin", "admin"); !r) return r;
+        HttpResult result;
+        if (auto r =
+                client.submit("/wifi", "/wifi/join",
+                              {{"ssid", "PageAP"}, {"security", security}, {"key", key}}, result);
+            !r)
+            return r;
+        if (result.status != 200)
+            return ::testing::AssertionFailure() << "POST /wifi/join answered " << result.status;
+        return ::testing::AssertionSuccess();
+    }
 
     // A raw request on a new connection; the response, or the connection's end.
     HttpResult raw(std::string_view request) {
         TcpConnection connection;
-        EXPECT_TRUE(connection.connect(port_));
+        EXPECT_TRUE(connection.connect(port()));
         EXPECT_TRUE(connection.send(request));
         HttpResult result;
         EXPECT_TRUE(read_response(connection, result));
@@ -48,9 +60,7 @@ protected:
     }
 
 private:
-    std::uint16_t port_ = 0;
-    std::unique_ptr<TempConfig> config_;
-    std::unique_ptr<Daemon> daemon_;
+    std::unique_ptr<WebServerDaemon> web_;
 };
 
 // ---- login ------------------------------------------------------------------------------------
@@ -243,6 +253,92 @@ TEST_F(WebServerTest, ForgedFormPostIsRefused) {
     EXPECT_EQ(result.status, 403);
     ASSERT_TRUE(
         d().transact("AT+WNET=?", "1,192.168.12.101,255.255.255.0,192.168.12.1\r\n[OK]\r\n"));
+}
+
+// ---- a join from the page: its events reach the UART ------------------------------------------
+
+// The join lines and the Link-Up block of a join to PageAP on loopback (spec §2.2 WJOIN).
+constexpr std::string_view kPageJoinEvents =
+    "Joining : PageAP\r\n"
+    "Successfully joined : PageAP\r\n"
+    "\r\n[Link-Up Event]\r\n"
+    "  IP Addr    : 127.0.0.1\r\n"
+    "  Gateway    : 0.0.0.0\r\n";
+
+// The web server answers again (it stops with AT+WLEAVE and comes back with the link).
+::testing::AssertionResult serves_again(WebClient& client, HttpResult& page) {
+    const auto deadline = std::chrono::steady_clock::now() + kTimeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+        TcpConnection probe;
+        if (probe.connect(client.port())) return client.get("/", page);
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return ::testing::AssertionFailure() << "the web server did not come back";
+}
+
+// Spec §2.2 WLEAVE/WJOIN, §3.1: the module prints its asynchronous events on the UART whatever
+// started them. A join from the page shows the host the socket's [DISCONNECT 0], the
+// [Link-Down Event], the join lines and the Link-Up block, byte for byte as after its own
+// AT+WLEAVE and AT+WJOIN, but no echo and no [OK] (the host sent no command); the page gets the
+// commands' whole output.
+TEST_F(WebServerTest, JoinFromThePageShowsItsEventsOnTheUart) {
+    start();
+    TcpServer peer;
+    ASSERT_TRUE(peer.listen());
+    TcpConnection accepted;
+    ASSERT_TRUE(open_tcp_client(d(), peer, accepted));
+    WebClient client(port());
+    ASSERT_TRUE(join_from_page(client, "WPA2AES", "page-key-1"));
+    ASSERT_TRUE(
+        d().expect(disconnect_event(0) + "\r\n[Link-Down Event]\r\n" + std::string(kPageJoinEvents),
+                   kBootTimeout));
+    EXPECT_TRUE(d().expect_nothing());
+    // The host's session goes on as before, and sees the page's settings at once.
+    ASSERT_TRUE(d().transact("AT+WSET=?", "0,PageAP,00:00:00:00:00:00,0\r\n[OK]\r\n"));
+    HttpResult page;
+    ASSERT_TRUE(serves_again(client, page));
+    EXPECT_NE(page.body.find("Join\n[DISCONNECT 0]\n\n[Link-Down Event]\n[OK]\nJoining : PageAP\n"
+                             "Successfully joined : PageAP\n\n[Link-Up Event]\n"
+                             "  IP Addr    : 127.0.0.1\n  Gateway    : 0.0.0.0\n[OK]"),
+              std::string::npos)
+        << page.body;
+}
+
+// Spec §2.2 WLEAVE stops MQTT first: the host learns that the page's join ended its MQTT
+// session (§2.6) as after its own AT+WLEAVE.
+TEST_F(WebServerTest, JoinFromThePageEndsTheMqttSessionOnTheUart) {
+    std::string why;
+    if (!MosquittoBroker::available(why)) GTEST_SKIP() << why;
+    MosquittoBroker broker;
+    ASSERT_TRUE(broker.start());
+    start();
+    ASSERT_TRUE(d().transact("AT+MQTTCON=1,127.0.0.1," + broker.port_text() + ",0",
+                             "[MQTT CONNECT]\r\n[OK]\r\n"));
+    WebClient client(port());
+    ASSERT_TRUE(join_from_page(client, "OPEN", ""));
+    ASSERT_TRUE(
+        d().expect("[MQTT DISCONNECT]\r\n\r\n[Link-Down Event]\r\n" + std::string(kPageJoinEvents),
+                   kBootTimeout));
+    EXPECT_TRUE(d().expect_nothing());
+    ASSERT_TRUE(d().transact("AT+MQTTCON=?", "Disconnected\r\n[OK]\r\n"));
+}
+
+// The events take the host's AT+MEVTFORM (spec §3.4) and AT+MMSG (§1.7) settings, as after the
+// host's own commands: short forms, and no join lines at digit 10 = 0.
+TEST_F(WebServerTest, JoinFromThePageUsesTheHostsEventFormat) {
+    start();
+    ASSERT_TRUE(d().transact("AT+MEVTFORM=1122211110", "[OK]\r\n"));
+    TcpServer peer;
+    ASSERT_TRUE(peer.listen());
+    TcpConnection accepted;
+    ASSERT_TRUE(d().transact("AT+SCON=O,TCN,127.0.0.1," + port_text(peer.port()) + ",,0",
+                             "[OK]\r\n" + connect_event(0)));
+    ASSERT_TRUE(peer.accept(accepted));
+    WebClient client(port());
+    ASSERT_TRUE(join_from_page(client, "OPEN", ""));
+    ASSERT_TRUE(d().expect("\r\n[2]\r\n\r\n[4]\r\n\r\n[3]\r\n", kBootTimeout));
+    EXPECT_TRUE(d().expect_nothing());
+    ASSERT_TRUE(d().transact("AT", "[OK]\r\n"));
 }
 
 TEST_F(WebServerTest, FwebmHidesMenuItemsAndTheirPages) {

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <cstdio>
 
+#include "../../src/web/form_data.hpp"
+
 namespace wizfi250d::conformance {
 
 namespace {
@@ -15,21 +17,6 @@ bool iequal(std::string_view a, std::string_view b) {
             std::tolower(static_cast<unsigned char>(b[i])))
             return false;
     return true;
-}
-
-std::string encode(std::string_view text) {
-    std::string out;
-    for (const char c : text) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (std::isalnum(byte) || c == '-' || c == '_' || c == '.' || c == '~') {
-            out += c;
-        } else {
-            char escaped[4];
-            std::snprintf(escaped, sizeof escaped, "%%%02X", byte);
-            out += escaped;
-        }
-    }
-    return out;
 }
 
 }  // namespace
@@ -85,7 +72,7 @@ std::string form_body(const std::vector<std::pair<std::string, std::string>>& fi
     std::string body;
     for (const auto& [name, value] : fields) {
         if (!body.empty()) body += '&';
-        body += encode(name) + "=" + encode(value);
+        body += url_encode(name) + "=" + url_encode(value);
     }
     return body;
 }

@@ -22,6 +22,7 @@ public:
         link.netmask = Ipv4::from_uint(0xff000000);
         done(link);
     }
+    std::chrono::milliseconds join_time_limit() const override { return {}; }
     void leave() override {}
     void scan(const ScanFilter& /*filter*/, ScanDone done) override { done(std::nullopt); }
     void wps(const std::string& /*pin*/, WpsDone done) override { done(std::nullopt); }

@@ -17,6 +17,7 @@ public:
     void join(const Profile& /*profile*/, JoinReporter /*reporter*/, JoinDone done) override {
         done(std::nullopt);
     }
+    std::chrono::milliseconds join_time_limit() const override { return {}; }
     void leave() override {}
     void scan(const ScanFilter& /*filter*/, ScanDone done) override { done(std::nullopt); }
     void wps(const std::string& /*pin*/, WpsDone done) override { done(std::nullopt); }

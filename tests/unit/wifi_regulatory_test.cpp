@@ -29,6 +29,7 @@ public:
     void join(const Profile& /*profile*/, JoinReporter /*reporter*/, JoinDone done) override {
         done(std::nullopt);
     }
+    std::chrono::milliseconds join_time_limit() const override { return {}; }
     void leave() override {}
     void scan(const ScanFilter& /*filter*/, ScanDone done) override {
         done(std::vector<ScanResult>{});
@@ -71,7 +72,7 @@ protected:
     // Runs a handler as the dispatcher does; the host's bytes come from the output capture (the
     // Air-command path), so no pty reader is needed.
     std::string run(CommandHandler handler, std::string_view args) {
-        module_->output().begin_capture(1450);
+        module_->output().begin_capture(1450, CaptureMode::everything);
         const ResultCode code = handler(*module_, args);
         if (code != ResultCode::none && code != ResultCode::pending) module_->output().result(code);
         io_.poll();

@@ -15,6 +15,7 @@
 #include <array>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <filesystem>
 #include <memory>
@@ -300,7 +301,13 @@ public:
             result =
                 IpLease{address->address, address->netmask, address->gateway, address->dns_servers};
         }
-        boost::asio::post(io_, [done, result] { done(result); });
+        if (answer_after.count() == 0) {
+            boost::asio::post(io_, [done, result] { done(result); });
+            return;
+        }
+        auto timer = std::make_shared<boost::asio::steady_timer>(io_, answer_after);
+        timer->async_wait(
+            [timer, done, result](const boost::system::error_code&) { done(result); });
     }
     void release(const std::string& interface) override { log.push_back("release " + interface); }
 
@@ -310,6 +317,8 @@ public:
                                            {Ipv4{{203, 0, 113, 1}}}};
     std::optional<StaticAddress> last_static;
     std::vector<std::string> log;
+    // A slow DHCP server: the lease comes this long after configure().
+    std::chrono::milliseconds answer_after{0};
 
 private:
     boost::asio::io_context& io_;
@@ -891,6 +900,36 @@ protected:
         return bytes;
     }
 
+    // Runs the loop until the host has read `end` (and for `then` more), and returns all it
+    // read.
+    std::string host_reads_until(std::string_view end, std::chrono::milliseconds then = 0ms) {
+        std::string bytes;
+        const auto read_some = [&] {
+            std::array<char, 4096> buffer{};
+            const ssize_t n = ::read(host_, buffer.data(), buffer.size());
+            if (n > 0) bytes.append(buffer.data(), static_cast<std::size_t>(n));
+        };
+        run_until(io_, [&] {
+            read_some();
+            return bytes.find(end) != std::string::npos;
+        });
+        run_until(
+            io_,
+            [&] {
+                read_some();
+                return false;
+            },
+            then);
+        return bytes;
+    }
+
+    // Boots the module and reads its banner; the station network is TestAP, open.
+    void boot() {
+        module_->start();
+        host_reads_until("(WIZnet Co.Ltd)\r\n");
+        module_->images().ram.station = network(Security::open, "");
+    }
+
     std::unique_ptr<SerialLink> link_;
     std::unique_ptr<Module> module_;
     int host_ = -1;
@@ -924,7 +963,7 @@ TEST_F(WpaModuleTest, WscanPrintsNineFieldLines) {
 
 TEST_F(WpaModuleTest, WscanThroughTheAirCommandChannelIsShort) {
     standin_->scan_lines = {"00:11:22:33:44:55\t2437\t-45\t[WPA2-PSK-CCMP][ESS]\tTestAP"};
-    module_->output().begin_capture(1450);
+    module_->output().begin_capture(1450, CaptureMode::everything);
     const ResultCode code = commands::wscan(*module_, "");
     ASSERT_EQ(code, ResultCode::pending);
     // The scan ends within the stand-in's round trips (the scan timeout bounds it); the capture
@@ -987,6 +1026,68 @@ TEST_F(WpaModuleTest, WjoinPrintsTheJoinLinesAndTheLinkUpBlockBeforeOk) {
               "\r\n[Link-Up Event]\r\n"
               "  IP Addr    : 203.0.113.107\r\n  Gateway    : 203.0.113.1\r\n[OK]\r\n");
     EXPECT_TRUE(module_->link_up());
+}
+
+// ---- commands from the web pages: their events on the UART, a join's own deadline ----
+
+constexpr std::string_view kJoinEvents =
+    "Joining : TestAP\r\nSuccessfully joined : TestAP\r\n"
+    "\r\n[Link-Up Event]\r\n"
+    "  IP Addr    : 203.0.113.107\r\n  Gateway    : 203.0.113.1\r\n";
+
+// The Air command replies after 10 s whatever happened (spec §6); a join from the page waits as
+// long as the backend's tries may take (its join_time_limit()), so a DHCP server slower than
+// 10 s still gives the page the whole answer, and the host the events alone.
+TEST_F(WpaModuleTest, PageJoinOutlastingTheAirCommandDeadlineGetsItsWholeAnswer) {
+    boot();
+    ip_->answer_after = 10500ms;
+    EXPECT_GT(module_->web_join_deadline(), 10500ms);
+    std::optional<std::string> page;
+    ASSERT_TRUE(module_->run_for_web(
+        "AT+WJOIN\r", module_->web_join_deadline(),
+        [&page](std::string reply) { page = std::move(reply); }, nullptr));
+    ASSERT_TRUE(run_until(
+        io_, [&page] { return page.has_value(); }, 30s));
+    EXPECT_EQ(*page, std::string(kJoinEvents) + "[OK]\r\n");
+    EXPECT_EQ(host_reads_until("Gateway    : 203.0.113.1\r\n", 300ms), kJoinEvents);
+    EXPECT_TRUE(module_->link_up());
+}
+
+// A page's command still running at the page's deadline: the page gets what was printed so
+// far; the command ends unseen (its events reach the host, its [OK] does not, the host never
+// sent it), the lines after it are dropped, and the host's session goes on.
+TEST_F(WpaModuleTest, PageCommandStillRunningAtItsDeadlineEndsUnseen) {
+    boot();
+    ip_->answer_after = 1000ms;
+    std::optional<std::string> page;
+    ASSERT_TRUE(module_->run_for_web(
+        "AT+WJOIN\rAT+MINFO\r", 200ms, [&page](std::string reply) { page = std::move(reply); },
+        nullptr));
+    ASSERT_TRUE(run_until(io_, [&page] { return page.has_value(); }));
+    EXPECT_EQ(*page, "Joining : TestAP\r\n");
+    EXPECT_EQ(host_reads_until("Gateway    : 203.0.113.1\r\n", 300ms), kJoinEvents);
+    EXPECT_EQ(module_->state(), ModuleState::command);
+    module_->on_serial_input("AT\r");
+    EXPECT_EQ(host_reads_until("[OK]\r\n", 100ms), "AT\r\n[OK]\r\n");
+}
+
+// Page commands run only when the UART is idle in command mode, as Air commands do; a host
+// that keeps the module busy (here: a line half typed) for the page's whole deadline gets the
+// page refused instead of a change made later behind its back.
+TEST_F(WpaModuleTest, PageCommandsThatCannotStartInTimeNeverRun) {
+    boot();
+    module_->on_serial_input("AT+MINF");
+    bool not_run = false;
+    std::optional<std::string> page;
+    ASSERT_TRUE(module_->run_for_web(
+        "AT+WSET=0,PageAP\r", 200ms, [&page](std::string reply) { page = std::move(reply); },
+        [&not_run] { not_run = true; }));
+    ASSERT_TRUE(run_until(io_, [&not_run] { return not_run; }));
+    EXPECT_FALSE(page.has_value());
+    EXPECT_EQ(module_->profile().station.ssid, "TestAP");
+    module_->on_serial_input("O\r");
+    EXPECT_EQ(host_reads_until("[OK]\r\n", 100ms),
+              "AT+MINFO\r\nFW version/HW version\r\n1.0.5.2/WizFi250 Rev 1.0\r\n[OK]\r\n");
 }
 
 // ---- the web console's Wi-Fi page: the backend's scan (spec §2.5 AT+FWEBS) ----

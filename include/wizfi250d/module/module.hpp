@@ -157,9 +157,19 @@ public:
     // Runs commands that came over the air as if typed, with their output captured and handed
     // to reply (never called for a command that reboots).
     void run_air_command(std::string commands, std::function<void(std::string)> reply);
-    // Runs commands the way Air commands run (the one executor, output captured), for the web
-    // pages. false when too many requests wait already.
-    bool run_captured(std::string commands, std::function<void(std::string)> reply);
+    // Runs commands for the web pages in the one executor, the way Air commands run, with
+    // CaptureMode::replies: the page gets the replies, the host sees the events on the UART as
+    // if it had run the commands. After `deadline` the page gets what was captured so far; a
+    // command still running then ends unseen (its replies stay off the UART) and the lines
+    // after it are dropped. Commands that could not start within `deadline` (the host in data
+    // mode or typing a line all that time) never run: not_run is called instead. false when
+    // too many requests wait already.
+    bool run_for_web(std::string commands, std::chrono::milliseconds deadline,
+                     std::function<void(std::string)> reply, std::function<void()> not_run);
+    // How long the web pages wait for their commands: the Air command's reply deadline (spec
+    // §6), and for a page's join (AT+WLEAVE, AT+WJOIN) the backend's longest join beside it.
+    static std::chrono::milliseconds web_command_deadline();
+    std::chrono::milliseconds web_join_deadline() const;
 
     // The web configuration server (module_web.cpp, spec §2.5 AT+FWEBS): on the link's address,
     // only while started. start_web_server() is false when it cannot (no link, web_server = off
@@ -284,9 +294,16 @@ private:
     std::optional<SocketSpec> multi_accept_listener_;
     struct AirJob {
         std::string commands;
-        std::function<void(std::string)> reply;
+        std::function<void(std::string)> reply;  // empty once the page has had its reply
+        CaptureMode mode = CaptureMode::everything;
+        std::chrono::milliseconds deadline{};
+        std::function<void()> not_run;  // web pages: the commands did not start in time
+        std::chrono::steady_clock::time_point queued_at{};
         std::size_t offset = 0;
     };
+    void drop_web_jobs_past_deadline(std::chrono::steady_clock::time_point now);
+    bool queue_captured(AirJob job);
+    void air_deadline_passed();
     std::unique_ptr<AirCommandServer> air_server_;
     std::deque<AirJob> air_jobs_;
     std::optional<AirJob> air_current_;

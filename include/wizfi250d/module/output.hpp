@@ -33,6 +33,17 @@ enum class Event {
 // Whether a write may contain a secret (a key, a certificate): the trace log masks it.
 enum class Sensitivity { plain, secret };
 
+// Where the output goes while commands run for someone other than the host.
+enum class CaptureMode {
+    // The Air command (spec §6): everything (events and receive frames too) goes into the
+    // capture instead of the UART; data-mode payload and echo go nowhere.
+    everything,
+    // The web pages: a command's replies go into the capture only; its events (§3.1, the join
+    // lines included) go to the UART as if the host had run the command, and into the capture;
+    // the host's own traffic (receive frames, data-mode payload, echo) goes to the UART only.
+    replies,
+};
+
 // The only writer to the serial port. It applies, in one place, the message level (AT+MMSG
 // print classes, spec §1.7), the event format (AT+MEVTFORM), the event delay (AT+MEVTDELAY) and
 // the receive-header format (AT+SFORM), and writes each event or frame in one piece.
@@ -64,13 +75,20 @@ public:
     // bytes, each with its header.
     void frames(unsigned cid, const Ipv4& peer_ip, std::uint16_t peer_port,
                 std::string_view payload, std::size_t limit);
+    // RSP-class text outside the §3.1 catalogue, as is: an event (the MQTT client's
+    // "[MQTT DISCONNECT]") goes where events go, received data (an MQTT message frame) where
+    // receive frames go.
+    void event_text(std::string_view bytes);
+    void received_text(std::string_view bytes);
     // A DBG-class line (printed at AT+MMSG=3 only); CRLF appended.
     void debug(std::string_view text);
 
-    // Air command (spec §6): while capturing, everything but raw() goes into the capture
-    // instead of the wire, up to limit bytes.
-    void begin_capture(std::size_t limit);
+    // Air command (spec §6) and web pages: while capturing, output goes into the capture (up to
+    // limit bytes) as `mode` says.
+    void begin_capture(std::size_t limit, CaptureMode mode);
     std::string end_capture();
+    // What the capture holds so far (it goes on).
+    std::string captured() const;
     bool capturing() const { return capture_.has_value(); }
 
     bool congested() const;
@@ -81,9 +99,18 @@ public:
 
 private:
     enum class PrintClass { rsp, evt, dbg };
+    // What a write is, for where it goes while capturing.
+    enum class Kind {
+        reply,    // a command's value lines and result codes
+        event,    // an asynchronous event or join line
+        traffic,  // the host's own: receive frames, data-mode payload, echo
+    };
     bool visible(PrintClass print_class) const;
-    void emit(std::string_view bytes, Sensitivity sensitivity = Sensitivity::plain,
-              bool traced = true);
+    bool to_capture(Kind kind) const;
+    bool to_wire(Kind kind) const;
+    void append_to_capture(std::string_view bytes);
+    void write_to_wire(std::string_view bytes, Sensitivity sensitivity, bool traced);
+    void emit(std::string_view bytes, Kind kind, Sensitivity sensitivity = Sensitivity::plain);
 
     SerialLink& link_;
     const Profile& profile_;
@@ -99,6 +126,7 @@ private:
     std::string last_frame_joint_;
     std::vector<std::string_view> frame_parts_;
     std::size_t capture_limit_ = 0;
+    CaptureMode capture_mode_ = CaptureMode::everything;
 };
 
 }  // namespace wizfi250d

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -74,6 +75,9 @@ public:
 
     // Joins (station mode) or starts the access point (AP mode) with the profile's settings.
     virtual void join(const Profile& profile, JoinReporter reporter, JoinDone done) = 0;
+    // The longest join() takes before it calls done, its tries included, when every step runs
+    // into its own timeout (how long the web pages wait for a join they started).
+    virtual std::chrono::milliseconds join_time_limit() const = 0;
     // Takes the link down.
     virtual void leave() = 0;
     // AT+WSCAN. nullopt: the scan could not start.
