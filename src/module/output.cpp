@@ -3,10 +3,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <utility>
 
 #include "wizfi250d/profile/profile.hpp"
 #include "wizfi250d/serial/serial_link.hpp"
@@ -37,6 +39,12 @@ constexpr std::array<EventForm, 9> event_forms{{
 }};
 
 constexpr std::size_t join_info_digit = 9;
+
+void append_number(std::string& out, std::uint64_t value, int base) {
+    char buf[24];
+    const auto end = std::to_chars(buf, buf + sizeof buf, value, base).ptr;
+    out.append(buf, end);
+}
 constexpr std::size_t capture_keep = 1450;
 constexpr std::size_t capture_dots_until = 1459;
 
@@ -171,60 +179,62 @@ void Output::banner() {
 
 void Output::frames(unsigned cid, const Ipv4& peer_ip, std::uint16_t peer_port,
                     std::string_view payload, std::size_t limit) {
-    if (capture_ || spdlog::should_log(spdlog::level::trace)) {
-        frames_.clear();
-        append_frames(frames_, cid, peer_ip, peer_port, payload, limit);
-        emit(frames_, Kind::traffic);
-        return;
-    }
-    // Built straight into the serial queue: the payload is copied once.
-    // Room for the headers and trailers too (at most 64 bytes a frame).
-    constexpr std::size_t frame_room = 64;
-    std::string& chunk =
-        link_.open_chunk(payload.size() + (payload.size() / limit + 1) * frame_room);
-    const std::size_t before = chunk.size();
-    append_frames(chunk, cid, peer_ip, peer_port, payload, limit);
-    link_.close_chunk(before);
-}
-
-void Output::append_frames(std::string& bytes, unsigned cid, const Ipv4& peer_ip,
-                           std::uint16_t peer_port, std::string_view payload,
-                           std::size_t limit) const {
+    if (payload.empty() || limit == 0) return;
     const ReceiveFormat& form = profile_.receive_format;
     // A character set to 0x00 is never written: the firmware builds these with %c.
     const auto put = [](std::string& s, char c) {
         if (c != '\0') s.push_back(c);
     };
-    // Everything before the length is the same in every frame of this payload.
-    std::string head;
+    // Everything before the length is the same in every frame of this payload, and every
+    // frame but the last has the same length: two headers serve them all.
+    std::string& head = frame_head_;
+    head.clear();
     if (form.on(0)) put(head, form.start);
-    if (form.on(1)) {
-        char buf[16];
-        std::snprintf(buf, sizeof buf, "%x", cid);
-        head += buf;
-    }
+    if (form.on(1)) append_number(head, cid, 16);
     // The delimiter stands at three fixed places whenever it is on.
     if (form.on(2)) put(head, form.delim);
     if (form.on(3)) head += peer_ip.to_string();
     if (form.on(2)) put(head, form.delim);
-    if (form.on(4)) head += std::to_string(peer_port);
+    if (form.on(4)) append_number(head, peer_port, 10);
     if (form.on(2)) put(head, form.delim);
-    while (!payload.empty()) {
-        const std::string_view part = payload.substr(0, limit);
-        payload.remove_prefix(part.size());
-        bytes += head;
-        if (form.on(5)) {
-            char buf[24];
-            const auto end = std::to_chars(buf, buf + sizeof buf, part.size()).ptr;
-            bytes.append(buf, end);
-        }
-        if (form.on(6)) put(bytes, form.end);
-        bytes += part;
-        // Q3 fixed: only the trailer characters that are on (the firmware repeats the header
-        // when trailer 1 is off).
-        if (form.on(7)) put(bytes, form.trailer1);
-        if (form.on(8)) put(bytes, form.trailer2);
+    const std::size_t full = std::min(limit, payload.size());
+    const std::size_t last = payload.size() % full == 0 ? full : payload.size() % full;
+    last_frame_head_ = head;
+    for (auto [h, length] : {std::pair{&head, full}, std::pair{&last_frame_head_, last}}) {
+        if (form.on(5)) append_number(*h, length, 10);
+        if (form.on(6)) put(*h, form.end);
     }
+    // Q3 fixed: only the trailer characters that are on (the firmware repeats the header
+    // when trailer 1 is off).
+    frame_trailer_.clear();
+    if (form.on(7)) put(frame_trailer_, form.trailer1);
+    if (form.on(8)) put(frame_trailer_, form.trailer2);
+
+    // A frame's trailer and the next frame's header travel as one part (the joint): two parts
+    // a frame instead of three.
+    frame_joint_ = frame_trailer_ + head;
+    last_frame_joint_ = frame_trailer_ + last_frame_head_;
+
+    frame_parts_.clear();
+    std::string_view before_part = payload.size() > full ? head : last_frame_head_;
+    while (!payload.empty()) {
+        const std::string_view part = payload.substr(0, full);
+        payload.remove_prefix(part.size());
+        frame_parts_.push_back(before_part);
+        frame_parts_.push_back(part);
+        before_part = payload.size() > full ? frame_joint_ : last_frame_joint_;
+    }
+    if (!frame_trailer_.empty()) frame_parts_.push_back(frame_trailer_);
+    if (capture_ || spdlog::should_log(spdlog::level::trace)) {
+        std::string bytes;
+        for (const std::string_view part : frame_parts_)
+            bytes += part;
+        emit(bytes, Kind::traffic);
+        return;
+    }
+    // What the serial device takes at once leaves from the socket's buffer; only the rest is
+    // copied into the serial queue.
+    link_.write_parts(frame_parts_.data(), frame_parts_.size());
 }
 
 void Output::event_text(std::string_view bytes) {

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <sys/uio.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <utility>
 
@@ -16,20 +19,36 @@ namespace wizfi250d {
 class DescriptorPort : public SerialPort {
 public:
     DescriptorPort(boost::asio::io_context& io, UniqueFd fd) : descriptor_(io, fd.release()) {
-        // write_now() must never block.
+        // write_now() and the reader's read(2) must never block.
         boost::system::error_code ignored;
         descriptor_.native_non_blocking(true, ignored);
     }
 
-    void async_read_some(boost::asio::mutable_buffer buffer, Handler handler) override {
-        descriptor_.async_read_some(buffer, std::move(handler));
-    }
-    void async_write_some(boost::asio::const_buffer buffer, Handler handler) override {
-        descriptor_.async_write_some(buffer, std::move(handler));
-    }
+    boost::asio::posix::descriptor& input() override { return descriptor_; }
+    boost::asio::posix::stream_descriptor& output() override { return descriptor_; }
     std::size_t write_now(std::string_view bytes) override {
         const ssize_t n = ::write(fd(), bytes.data(), bytes.size());
         return n > 0 ? static_cast<std::size_t>(n) : 0;
+    }
+    std::size_t write_now(const std::string_view* parts, std::size_t count) override {
+        std::size_t taken = 0;
+        while (count > 0) {
+            // IOV_MAX is 1024; a 64 KiB read makes about 135 parts.
+            std::array<iovec, 256> vectors;
+            const std::size_t n = std::min(count, vectors.size());
+            std::size_t offered = 0;
+            for (std::size_t i = 0; i < n; ++i) {
+                vectors[i] = {const_cast<char*>(parts[i].data()), parts[i].size()};
+                offered += parts[i].size();
+            }
+            const ssize_t written = ::writev(fd(), vectors.data(), static_cast<int>(n));
+            if (written <= 0) break;
+            taken += static_cast<std::size_t>(written);
+            if (static_cast<std::size_t>(written) < offered) break;
+            parts += n;
+            count -= n;
+        }
+        return taken;
     }
     void close() override {
         boost::system::error_code ignored;

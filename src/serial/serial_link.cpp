@@ -3,9 +3,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <boost/asio/error.hpp>
 #include <boost/asio/post.hpp>
+#include <cerrno>
 #include <utility>
 
 namespace wizfi250d {
@@ -111,27 +114,74 @@ bool SerialLink::is_current(std::uint64_t generation) const {
 void SerialLink::read_more() {
     if (!port_ || reading_ || delivering_ || input_paused_ || input_ended_ || held_input_ > 0)
         return;
-    reading_ = true;
-    port_->async_read_some(boost::asio::buffer(read_buffer_.get(), read_buffer_size),
-                           [this, alive = std::weak_ptr<bool>(alive_), generation = generation_](
-                               const boost::system::error_code& ec, std::size_t n) {
-                               if (alive.expired()) return;
-                               on_read(generation, ec, n);
-                           });
-}
-
-void SerialLink::on_read(std::uint64_t generation, const boost::system::error_code& ec,
-                         std::size_t n) {
-    reading_ = false;
+    // Everything the device holds now, in one delivery: read(2) until EAGAIN or the buffer is
+    // full. The bytes of one wake-up cost one pass through the module however the driver cut
+    // them (a pty hands over at most 4 KiB per read).
+    boost::system::error_code ec;
+    std::size_t n = 0;
+    const int fd = port_->input().native_handle();
+    while (n < read_buffer_size) {
+        const ssize_t got = ::read(fd, read_buffer_.get() + n, read_buffer_size - n);
+        if (got > 0) {
+            n += static_cast<std::size_t>(got);
+            continue;
+        }
+        if (got == 0) {
+            ec = boost::asio::error::eof;
+        } else if (errno == EINTR) {
+            continue;
+        } else if (errno != EAGAIN && errno != EWOULDBLOCK) {
+            ec.assign(errno, boost::system::system_category());
+        }
+        break;
+    }
+    const bool full = n == read_buffer_size;
+    if (n == 0 && !ec) {
+        wait_readable();
+        return;
+    }
+    const std::uint64_t generation = generation_;
     held_input_ = n;
     const std::weak_ptr<bool> alive = alive_;
     deliver_held_input();
     if (alive.expired()) return;
-    if (ec && !is_abort(ec) && is_current(generation)) {
-        lost(ec);
+    if (ec) {
+        if (is_current(generation)) lost(ec);
         return;
     }
-    read_more();
+    if (!is_current(generation)) {
+        // The handler reopened the port: the new one has not been read yet.
+        read_more();
+        return;
+    }
+    if (reading_ || delivering_ || input_paused_ || input_ended_ || held_input_ > 0) return;
+    if (full) {
+        // More may wait: read again from the loop, after what else is ready.
+        reading_ = true;
+        boost::asio::post(io_, [this, alive = std::weak_ptr<bool>(alive_)] {
+            if (alive.expired()) return;
+            reading_ = false;
+            read_more();
+        });
+        return;
+    }
+    // Read until EAGAIN: the next bytes make a new readiness edge.
+    wait_readable();
+}
+
+void SerialLink::wait_readable() {
+    reading_ = true;
+    port_->input().async_wait(boost::asio::posix::descriptor_base::wait_read,
+                              [this, alive = std::weak_ptr<bool>(alive_),
+                               generation = generation_](const boost::system::error_code& ec) {
+                                  if (alive.expired()) return;
+                                  reading_ = false;
+                                  if (ec && !is_abort(ec) && is_current(generation)) {
+                                      lost(ec);
+                                      return;
+                                  }
+                                  read_more();
+                              });
 }
 
 void SerialLink::deliver_held_input() {
@@ -197,6 +247,26 @@ void SerialLink::close_chunk(std::size_t size_before) {
     write_more();
 }
 
+void SerialLink::write_parts(const std::string_view* parts, std::size_t count) {
+    std::size_t skip = 0;
+    if (port_ && !writing_ && queue_.empty()) skip = port_->write_now(parts, count);
+    std::size_t rest = 0;
+    for (std::size_t i = 0; i < count; ++i)
+        rest += parts[i].size();
+    rest -= skip;
+    if (rest == 0) return;
+    std::string& chunk = open_chunk(rest);
+    const std::size_t before = chunk.size();
+    for (std::size_t i = 0; i < count; ++i) {
+        std::string_view part = parts[i];
+        const std::size_t skipped = std::min(skip, part.size());
+        skip -= skipped;
+        part.remove_prefix(skipped);
+        chunk.append(part);
+    }
+    close_chunk(before);
+}
+
 bool SerialLink::write_borrowing(std::string_view bytes, std::function<void()> release) {
     if (bytes.empty()) return false;
     if (port_ && !writing_ && queue_.empty()) {
@@ -250,9 +320,10 @@ void SerialLink::write_more() {
             });
         return;
     }
-    const std::string_view data = chunk.data();
-    port_->async_write_some(
-        boost::asio::buffer(data.data() + front_offset_, data.size() - front_offset_),
+    const std::string_view data = chunk.data().substr(front_offset_);
+    port_->starting_write(data);
+    port_->output().async_write_some(
+        boost::asio::buffer(data.data(), data.size()),
         [this, alive = std::weak_ptr<bool>(alive_), generation = generation_](
             const boost::system::error_code& ec, std::size_t n) {
             if (alive.expired()) return;

@@ -47,24 +47,27 @@ void save_terminal() {
 class StdioPort final : public SerialPort {
 public:
     StdioPort(boost::asio::io_context& io, UniqueFd input, UniqueFd output)
-        : input_(io, input.release()), output_(io, output.release()) {}
+        : input_(io, input.release()), output_(io, output.release()) {
+        // The reader's read(2) must never block (restore_terminal() puts the flags back).
+        boost::system::error_code ignored;
+        input_.native_non_blocking(true, ignored);
+    }
     ~StdioPort() override { close(); }
     StdioPort(const StdioPort&) = delete;
     StdioPort& operator=(const StdioPort&) = delete;
 
-    void async_read_some(boost::asio::mutable_buffer buffer, Handler handler) override {
-        input_.async_read_some(buffer, std::move(handler));
-    }
-    void async_write_some(boost::asio::const_buffer buffer, Handler handler) override {
+    boost::asio::posix::descriptor& input() override { return input_; }
+    boost::asio::posix::stream_descriptor& output() override { return output_; }
+    void starting_write(std::string_view bytes) override {
         // Noted when the write starts: asio writes at once when the terminal takes the bytes,
         // so a log line made before the handler runs already follows them.
-        if (buffer.size() > 0)
-            output_at_line_start =
-                static_cast<const char*>(buffer.data())[buffer.size() - 1] == '\n';
-        output_.async_write_some(buffer, std::move(handler));
+        if (!bytes.empty()) output_at_line_start = bytes.back() == '\n';
     }
     // The terminal may be shared with other programs: every write goes through the loop.
     std::size_t write_now(std::string_view /*bytes*/) override { return 0; }
+    std::size_t write_now(const std::string_view* /*parts*/, std::size_t /*count*/) override {
+        return 0;
+    }
     void apply(const UartSettings& settings) override {
         spdlog::debug("stdio: line settings {} do not apply to a terminal", settings.to_string());
     }

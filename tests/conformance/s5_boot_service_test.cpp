@@ -372,6 +372,36 @@ TEST(Spec5_5_ServiceOptions, Fsock5ClosesAnIdleTcpClient) {
     ASSERT_TRUE(d.transact("AT+SMGMT=?", smgmt_header(0) + "[OK]\r\n"));
 }
 
+// Spec §2.5, AT+FSOCK option 5: a connected TCP socket is idle when it has "no rx/tx" for the
+// limit. Bytes received keep it open, bytes sent keep it open, and only silence both ways
+// closes it. Each phase runs longer than the 5 s limit.
+TEST(Spec5_5_ServiceOptions, Fsock5CountsReceivedAndSentBytesAsActivity) {
+    TcpServer server;
+    ASSERT_TRUE(server.listen());
+    Daemon d(loopback_options());
+    ASSERT_TRUE(start_and_join(d));
+    ASSERT_TRUE(d.transact("AT+FSOCK=5,5", "[OK]\r\n"));
+    TcpConnection peer;
+    ASSERT_TRUE(open_tcp_client(d, server, peer, 0));
+    constexpr int kPhaseSeconds = 7;
+    // The peer sends once a second: M< {0,127.0.0.1,<port>,2}rx\r\n each time, no
+    // [DISCONNECT 0] between them.
+    for (int second = 0; second < kPhaseSeconds; ++second) {
+        std::this_thread::sleep_for(Millis{1000});
+        ASSERT_TRUE(peer.send("rx"));
+        ASSERT_TRUE(d.expect(frame(0, server.port(), "rx")));
+    }
+    // The host sends once a second (AT+SSEND=0,,,2 then tx, [OK]); the peer gets each.
+    for (int second = 0; second < kPhaseSeconds; ++second) {
+        std::this_thread::sleep_for(Millis{1000});
+        ASSERT_TRUE(ssend(d, 0, "tx"));
+        ASSERT_TRUE(peer.expect("tx"));
+    }
+    // Silence both ways: M< \r\n[DISCONNECT 0]\r\n
+    ASSERT_TRUE(d.expect(disconnect_event(0), kOptionTimeout));
+    ASSERT_TRUE(peer.expect_closed());
+}
+
 TEST(Spec5_5_ServiceOptions, Fsock9MultiAcceptGivesEachClientItsOwnCid) {
     const std::uint16_t port = free_tcp_port();
     ASSERT_NE(port, 0);

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "wizfi250d/at/params.hpp"
 #include "wizfi250d/at/result_code.hpp"
@@ -109,16 +110,21 @@ private:
     bool to_wire(Kind kind) const;
     void append_to_capture(std::string_view bytes);
     void write_to_wire(std::string_view bytes, Sensitivity sensitivity, bool traced);
-    void append_frames(std::string& bytes, unsigned cid, const Ipv4& peer_ip,
-                       std::uint16_t peer_port, std::string_view payload, std::size_t limit) const;
     void emit(std::string_view bytes, Kind kind, Sensitivity sensitivity = Sensitivity::plain);
 
     SerialLink& link_;
     const Profile& profile_;
     std::string firmware_version_;
     std::optional<std::string> capture_;
-    // Reused for the frames of each read (no allocation per frame).
-    std::string frames_;
+    // Reused for the frames of each read (no allocation per read): the header of the full
+    // frames, the last frame's, the trailer, the trailer joined to each header, and the frames
+    // as parts (headers or joints, payload cuts, the last trailer) in order.
+    std::string frame_head_;
+    std::string last_frame_head_;
+    std::string frame_trailer_;
+    std::string frame_joint_;
+    std::string last_frame_joint_;
+    std::vector<std::string_view> frame_parts_;
     std::size_t capture_limit_ = 0;
     CaptureMode capture_mode_ = CaptureMode::everything;
 };

@@ -149,13 +149,20 @@ public:
 
 protected:
     void note_activity() { last_activity_ = std::chrono::steady_clock::now(); }
-    void count_received(std::size_t n) { bytes_received_ += n; }
-    void count_sent(std::size_t n) { bytes_sent_ += n; }
+    // Counting bytes either way is activity too (spec §2.5, AT+FSOCK option 5: "no rx/tx").
+    void count_received(std::size_t n) { count(bytes_received_, n); }
+    void count_sent(std::size_t n) { count(bytes_sent_, n); }
     SocketObserver& observer() { return context_.observer; }
     boost::asio::io_context& io() { return context_.io; }
     const SocketContext& context() const { return context_; }
 
 private:
+    void count(std::uint64_t& total, std::size_t n) {
+        if (n == 0) return;
+        total += n;
+        note_activity();
+    }
+
     unsigned cid_;
     SocketSpec spec_;
     SocketContext context_;

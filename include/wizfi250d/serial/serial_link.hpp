@@ -59,6 +59,9 @@ public:
     // its size from before queues what was appended.
     std::string& open_chunk(std::size_t room);
     void close_chunk(std::size_t size_before);
+    // Queues parts in order, as one write: what the device takes at once leaves from where the
+    // parts are (writev), and only the rest is copied into the queue.
+    void write_parts(const std::string_view* parts, std::size_t count);
     // Holds the wire for this long before the next queued bytes (AT+MEVTDELAY).
     void hold(std::chrono::milliseconds duration);
 
@@ -101,8 +104,9 @@ private:
     // Handlers carry the generation of the port they were started on: an error from a port
     // that has since been closed is not a reason to close the current one.
     bool is_current(std::uint64_t generation) const;
+    // Reads what the device holds and delivers it; waits for more with wait_readable().
     void read_more();
-    void on_read(std::uint64_t generation, const boost::system::error_code& ec, std::size_t n);
+    void wait_readable();
     void deliver_held_input();
     void write_more();
     void on_written(std::uint64_t generation, const boost::system::error_code& ec, std::size_t n);
@@ -126,6 +130,7 @@ private:
     std::deque<Chunk> queue_;
     std::size_t queued_bytes_ = 0;
     std::size_t front_offset_ = 0;
+    // A wait for input (or a read posted to the loop) is pending.
     bool reading_ = false;
     bool writing_ = false;
     bool input_paused_ = false;

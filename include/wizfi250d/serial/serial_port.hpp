@@ -3,6 +3,8 @@
 
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/descriptor.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/system/error_code.hpp>
 #include <cstdint>
 #include <functional>
@@ -29,14 +31,20 @@ struct SerialSpec {
 // One open serial front end: a real TTY, a pseudo-terminal or the controlling terminal.
 class SerialPort {
 public:
-    using Handler = std::function<void(const boost::system::error_code&, std::size_t)>;
-
     virtual ~SerialPort() = default;
-    virtual void async_read_some(boost::asio::mutable_buffer buffer, Handler handler) = 0;
-    virtual void async_write_some(boost::asio::const_buffer buffer, Handler handler) = 0;
+    // The non-blocking descriptor the front end reads from. The reader takes what it holds with
+    // read(2) until EAGAIN and waits on it (wait_read) only then: no asynchronous operation and
+    // no handler per read.
+    virtual boost::asio::posix::descriptor& input() = 0;
+    // The descriptor the writer's asynchronous writes go to (with the writer's own handler: no
+    // std::function and no allocation per write); starting_write(bytes) runs before each.
+    virtual boost::asio::posix::stream_descriptor& output() = 0;
+    virtual void starting_write(std::string_view /*bytes*/) {}
     // Writes what the device takes at once, without blocking: the number of bytes (0 when it
     // would block; an error shows at the next asynchronous write).
     virtual std::size_t write_now(std::string_view bytes) = 0;
+    // The same for parts in order, as one write (writev): the number of bytes taken.
+    virtual std::size_t write_now(const std::string_view* parts, std::size_t count) = 0;
     // Applies line settings. What the device refuses (a pty ignores parity and 7 data bits) or
     // cannot do exactly (0.5 and 1.5 stop bits) is logged as a warning, never fatal.
     virtual void apply(const UartSettings& settings) = 0;
