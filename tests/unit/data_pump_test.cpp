@@ -40,9 +40,13 @@ protected:
         pump_.set_timing(timing);
     }
 
+    // Runs the timers due within `duration`. On a loaded machine the thread may be off the CPU
+    // past the end: the handlers that became ready meanwhile still run.
     void run_for(milliseconds duration) {
         io_.restart();
         io_.run_for(duration);
+        io_.restart();
+        io_.poll();
     }
 
     // The network took the oldest send.
