@@ -3,7 +3,8 @@
 # Benchmarks wizfi250d against socat and ser2net on this machine and writes docs/benchmarks.md
 # and docs/benchmarks/*.png.
 #
-#   bench/run.sh                 full run (5 rounds, about 5 minutes on an idle 2-core machine)
+#   bench/run.sh                 full run (5 rounds, about 11 minutes on an idle 2-core machine,
+#                                the Release build included)
 #   bench/run.sh --smoke         seconds, tiny transfers, into a temporary directory: checks that
 #                                everything still runs and the output parses; asserts nothing
 #                                about speed; never touches docs/
@@ -34,7 +35,7 @@ while [ $# -gt 0 ]; do
     --wait-idle) wait_idle=$2; shift ;;
     --report-only) report_only=1 ;;
     --) shift; extra=("$@"); break ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "bench/run.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
