@@ -1027,6 +1027,26 @@ struct Bench {
 
     // The AT round trip on a fresh daemon in command mode, and right after it the raw pty echo
     // loop, so both see the same machine.
+    // Starts the bridge under test in dir, a daemon in data mode. With at_round >= 0 a daemon's
+    // AT round trip is measured first, in command mode.
+    Session start_bridge(const Target& t, const std::string& dir, int at_round = -1) {
+        switch (t.kind) {
+            case Kind::daemon_timer:
+            case Kind::daemon_immediate: {
+                Session s = start_daemon(dir, t.kind == Kind::daemon_immediate);
+                if (at_round >= 0) at_versus_echo(at_round, s, dir);
+                daemon_data_mode(s);
+                return s;
+            }
+            case Kind::socat:
+                return start_socat(dir);
+            case Kind::ser2net_default:
+            case Kind::ser2net_64k:
+                return start_ser2net(dir, t.kind == Kind::ser2net_64k);
+        }
+        return {};
+    }
+
     void at_versus_echo(int round, Session& s, const std::string& dir) {
         const int warm = std::max(3, opt.warmup);
         const auto at = measure_request_reply(s.serial.get(), "AT\r", "[OK]\r\n", opt.at_samples,
@@ -1101,22 +1121,9 @@ struct Bench {
     void run_target(int round, const Target& t) {
         std::fprintf(stderr, "round %d: %s\n", round, t.label.c_str());
         const std::string dir = new_dir(t.id);
-        Session s;
-        switch (t.kind) {
-            case Kind::daemon_timer:
-            case Kind::daemon_immediate:
-                s = start_daemon(dir, t.kind == Kind::daemon_immediate);
-                if (t.kind == Kind::daemon_timer && opt.wants("at")) at_versus_echo(round, s, dir);
-                daemon_data_mode(s);
-                break;
-            case Kind::socat:
-                s = start_socat(dir);
-                break;
-            case Kind::ser2net_default:
-            case Kind::ser2net_64k:
-                s = start_ser2net(dir, t.kind == Kind::ser2net_64k);
-                break;
-        }
+        // The AT round trip is measured in command mode, before the timer daemon's data mode.
+        const int at_round = t.kind == Kind::daemon_timer && opt.wants("at") ? round : -1;
+        Session s = start_bridge(t, dir, at_round);
         data_tests(round, t, s);
         s.tcp.reset();
         s.child.stop();
@@ -1306,21 +1313,7 @@ struct Bench {
                 eight_sockets(0, periods, false);
                 bytes = 8.0 * static_cast<double>(n);
             } else {
-                Session s;
-                switch (t->kind) {
-                    case Kind::daemon_timer:
-                    case Kind::daemon_immediate:
-                        s = start_daemon(dir, t->kind == Kind::daemon_immediate);
-                        daemon_data_mode(s);
-                        break;
-                    case Kind::socat:
-                        s = start_socat(dir);
-                        break;
-                    case Kind::ser2net_default:
-                    case Kind::ser2net_64k:
-                        s = start_ser2net(dir, t->kind == Kind::ser2net_64k);
-                        break;
-                }
+                Session s = start_bridge(*t, dir);
                 probe(s, t->id);
                 const bool up = direction == "s2t";
                 transfer(s.child.pid, s.serial.get(), s.tcp.get(), up ? n : 0, up ? 0 : n,
