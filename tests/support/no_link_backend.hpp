@@ -11,8 +11,8 @@ namespace wizfi250d::test {
 
 // A stand-in for the radio (named as such, design "Test rules"): no link ever comes up, scans
 // and WPS fail at once. Nothing it does touches the network. For unit tests and fuzz targets
-// that run a real Module without Wi-Fi.
-class NoLinkBackend final : public WifiBackend {
+// that run a real Module without Wi-Fi; the base of the loopback stand-in.
+class NoLinkBackend : public WifiBackend {
 public:
     void join(const Profile& /*profile*/, JoinReporter /*reporter*/, JoinDone done) override {
         done(std::nullopt);
