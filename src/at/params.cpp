@@ -2,6 +2,7 @@
 #include "wizfi250d/at/params.hpp"
 
 #include <cctype>
+#include <charconv>
 #include <cstdio>
 
 namespace wizfi250d {
@@ -111,9 +112,14 @@ std::string_view Params::rest_after_comma(std::size_t n) const {
 }
 
 std::string Ipv4::to_string() const {
+    // to_chars, not snprintf: every command-mode receive frame's header carries one.
     char buf[16];
-    std::snprintf(buf, sizeof buf, "%u.%u.%u.%u", octets[0], octets[1], octets[2], octets[3]);
-    return buf;
+    char* end = buf;
+    for (std::size_t i = 0; i < octets.size(); ++i) {
+        if (i > 0) *end++ = '.';
+        end = std::to_chars(end, buf + sizeof buf, unsigned{octets[i]}).ptr;
+    }
+    return std::string(buf, end);
 }
 
 std::uint32_t Ipv4::to_uint() const {

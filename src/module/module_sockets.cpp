@@ -177,24 +177,23 @@ void Module::socket_closed(Socket& socket, bool relistening) {
 }
 
 void Module::socket_received(Socket& socket, const Endpoint& from, std::string_view bytes) {
-    last_socket_data_ = std::chrono::steady_clock::now();
-    if (state_ == ModuleState::data && data_socket_ == socket.cid()) {
-        output_.raw(bytes);
-        return;
-    }
-    // One read may hold more than a frame's worth (spec §3.3: at most 1460 bytes each).
-    output_.frames(socket.cid(), from.ip, from.port, bytes, frame_payload_limit);
+    socket_received_borrowing(socket, from, bytes, {});
 }
 
 bool Module::socket_received_borrowing(Socket& socket, const Endpoint& from, std::string_view bytes,
                                        std::function<void()> resume) {
-    if (state_ == ModuleState::data && data_socket_ == socket.cid() && !output_.capturing()) {
-        last_socket_data_ = std::chrono::steady_clock::now();
-        // Data mode: the bytes go to the serial line from the socket's buffer.
-        return output_.raw_borrowing(bytes, std::move(resume));
+    last_socket_data_ = std::chrono::steady_clock::now();
+    if (state_ == ModuleState::data && data_socket_ == socket.cid()) {
+        // Data mode: the bytes go to the serial line from the socket's buffer when it lends it.
+        if (resume && !output_.capturing()) return output_.raw_borrowing(bytes, std::move(resume));
+        output_.raw(bytes);
+        return false;
     }
-    socket_received(socket, from, bytes);
-    return false;
+    // One read may hold more than a frame's worth (spec §3.3: at most 1460 bytes each); the
+    // payload stays in the socket's buffer until its frames are written, and the socket reads
+    // nothing more until then.
+    return output_.frames(socket.cid(), from.ip, from.port, bytes, frame_payload_limit,
+                          std::move(resume));
 }
 
 bool Module::receive_room() const {

@@ -177,9 +177,9 @@ void Output::banner() {
     event(Event::boot);
 }
 
-void Output::frames(unsigned cid, const Ipv4& peer_ip, std::uint16_t peer_port,
-                    std::string_view payload, std::size_t limit) {
-    if (payload.empty() || limit == 0) return;
+bool Output::frames(unsigned cid, const Ipv4& peer_ip, std::uint16_t peer_port,
+                    std::string_view payload, std::size_t limit, std::function<void()> release) {
+    if (payload.empty() || limit == 0) return false;
     const ReceiveFormat& form = profile_.receive_format;
     // A character set to 0x00 is never written: the firmware builds these with %c.
     const auto put = [](std::string& s, char c) {
@@ -206,35 +206,49 @@ void Output::frames(unsigned cid, const Ipv4& peer_ip, std::uint16_t peer_port,
     }
     // Q3 fixed: only the trailer characters that are on (the firmware repeats the header
     // when trailer 1 is off).
-    frame_trailer_.clear();
-    if (form.on(7)) put(frame_trailer_, form.trailer1);
-    if (form.on(8)) put(frame_trailer_, form.trailer2);
+    std::string trailer;
+    if (form.on(7)) put(trailer, form.trailer1);
+    if (form.on(8)) put(trailer, form.trailer2);
 
     // A frame's trailer and the next frame's header travel as one part (the joint): two parts
-    // a frame instead of three.
-    frame_joint_ = frame_trailer_ + head;
-    last_frame_joint_ = frame_trailer_ + last_frame_head_;
+    // a frame instead of three. All of them are cuts of one text, trailer + head + trailer +
+    // last head, which the serial queue copies in one piece when the frames have to wait.
+    frame_texts_ = trailer;
+    frame_texts_ += head;
+    frame_texts_ += trailer;
+    frame_texts_ += last_frame_head_;
+    const std::string_view texts = frame_texts_;
+    const std::string_view joint = texts.substr(0, trailer.size() + head.size());
+    const std::string_view last_joint = texts.substr(joint.size());
+    const std::string_view full_head = joint.substr(trailer.size());
+    const std::string_view last_head = last_joint.substr(trailer.size());
+    const std::string_view frame_end = texts.substr(0, trailer.size());
 
     frame_parts_.clear();
-    std::string_view before_part = payload.size() > full ? head : last_frame_head_;
+    std::string_view before_part = payload.size() > full ? full_head : last_head;
     while (!payload.empty()) {
         const std::string_view part = payload.substr(0, full);
         payload.remove_prefix(part.size());
         frame_parts_.push_back(before_part);
         frame_parts_.push_back(part);
-        before_part = payload.size() > full ? frame_joint_ : last_frame_joint_;
+        before_part = payload.size() > full ? joint : last_joint;
     }
-    if (!frame_trailer_.empty()) frame_parts_.push_back(frame_trailer_);
+    if (!frame_end.empty()) frame_parts_.push_back(frame_end);
     if (capture_ || spdlog::should_log(spdlog::level::trace)) {
         std::string bytes;
         for (const std::string_view part : frame_parts_)
             bytes += part;
         emit(bytes, Kind::traffic);
-        return;
+        return false;
     }
-    // What the serial device takes at once leaves from the socket's buffer; only the rest is
-    // copied into the serial queue.
+    // What the serial device takes at once leaves from the socket's buffer. The rest waits in
+    // the serial queue: the payload by reference when the caller lends it (with a copy of the
+    // headers), else copied.
+    if (release)
+        return link_.write_parts_borrowing(frame_parts_.data(), frame_parts_.size(), texts,
+                                           std::move(release));
     link_.write_parts(frame_parts_.data(), frame_parts_.size());
+    return false;
 }
 
 void Output::event_text(std::string_view bytes) {

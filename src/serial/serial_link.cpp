@@ -9,6 +9,7 @@
 #include <boost/asio/error.hpp>
 #include <boost/asio/post.hpp>
 #include <cerrno>
+#include <functional>
 #include <utility>
 
 namespace wizfi250d {
@@ -268,16 +269,36 @@ void SerialLink::write_parts(const std::string_view* parts, std::size_t count) {
 }
 
 bool SerialLink::write_borrowing(std::string_view bytes, std::function<void()> release) {
-    if (bytes.empty()) return false;
-    if (port_ && !writing_ && queue_.empty()) {
-        bytes.remove_prefix(port_->write_now(bytes));
-        if (bytes.empty()) return false;
+    return write_parts_borrowing(&bytes, 1, {}, std::move(release));
+}
+
+bool SerialLink::write_parts_borrowing(const std::string_view* parts, std::size_t count,
+                                       std::string_view copied, std::function<void()> release) {
+    std::size_t skip = 0;
+    if (port_ && !writing_ && queue_.empty()) skip = port_->write_now(parts, count);
+    while (count > 0 && skip >= parts->size()) {
+        skip -= parts->size();
+        ++parts;
+        --count;
     }
-    Chunk chunk;
-    chunk.borrowed = bytes;
+    if (count == 0) return false;
+    // Built where it stays (a deque never moves its elements): the parts may point into its
+    // bytes.
+    Chunk& chunk = queue_.emplace_back();
+    chunk.bytes.assign(copied);
+    chunk.parts.reserve(count);
+    const char* const copied_end = copied.data() + copied.size();
+    for (std::size_t i = 0; i < count; ++i) {
+        const std::string_view part = parts[i].substr(i == 0 ? skip : 0);
+        if (part.empty()) continue;
+        queued_bytes_ += part.size();
+        const char* data = part.data();
+        if (std::greater_equal<const char*>{}(data, copied.data()) &&
+            std::less<const char*>{}(data, copied_end))
+            data = chunk.bytes.data() + (data - copied.data());
+        chunk.parts.emplace_back(data, part.size());
+    }
     chunk.release = std::move(release);
-    queue_.push_back(std::move(chunk));
-    queued_bytes_ += bytes.size();
     write_more();
     return true;
 }
@@ -290,10 +311,46 @@ void SerialLink::hold(std::chrono::milliseconds duration) {
     write_more();
 }
 
+bool SerialLink::front_written() const {
+    const Chunk& chunk = queue_.front();
+    if (chunk.hold.count() > 0) return false;
+    return chunk.lent() ? chunk.next_part == chunk.parts.size()
+                        : front_offset_ == chunk.bytes.size();
+}
+
+SerialLink::WriteBuffers SerialLink::front_buffers() {
+    const Chunk& chunk = queue_.front();
+    if (!chunk.lent()) {
+        front_bytes_ = boost::asio::buffer(chunk.bytes.data() + front_offset_,
+                                           chunk.bytes.size() - front_offset_);
+        return {&front_bytes_, &front_bytes_ + 1};
+    }
+    // A pty or a UART driver takes a few KiB per write (the room the host's last read or the
+    // transmitter made): offering more parts would only cost.
+    constexpr std::size_t parts_per_write = 16;
+    const boost::asio::const_buffer* first = chunk.parts.data() + chunk.next_part;
+    return {first, first + std::min(chunk.parts.size() - chunk.next_part, parts_per_write)};
+}
+
+void SerialLink::consume_front(std::size_t n) {
+    queued_bytes_ -= n;
+    Chunk& chunk = queue_.front();
+    if (!chunk.lent()) {
+        front_offset_ += n;
+        return;
+    }
+    while (n > 0) {
+        boost::asio::const_buffer& part = chunk.parts[chunk.next_part];
+        const std::size_t taken = std::min(n, part.size());
+        part += taken;
+        n -= taken;
+        if (part.size() == 0) ++chunk.next_part;
+    }
+}
+
 void SerialLink::write_more() {
     if (!port_ || writing_) return;
-    while (!queue_.empty() && queue_.front().hold.count() == 0 &&
-           front_offset_ == queue_.front().data().size()) {
+    while (!queue_.empty() && front_written()) {
         const auto release = std::move(queue_.front().release);
         queue_.pop_front();
         front_offset_ = 0;
@@ -320,12 +377,12 @@ void SerialLink::write_more() {
             });
         return;
     }
-    const std::string_view data = chunk.data().substr(front_offset_);
-    port_->starting_write(data);
+    const WriteBuffers buffers = front_buffers();
+    const boost::asio::const_buffer& last = *(buffers.last - 1);
+    port_->starting_write(std::string_view(static_cast<const char*>(last.data()), last.size()));
     port_->output().async_write_some(
-        boost::asio::buffer(data.data(), data.size()),
-        [this, alive = std::weak_ptr<bool>(alive_), generation = generation_](
-            const boost::system::error_code& ec, std::size_t n) {
+        buffers, [this, alive = std::weak_ptr<bool>(alive_), generation = generation_](
+                     const boost::system::error_code& ec, std::size_t n) {
             if (alive.expired()) return;
             on_written(generation, ec, n);
         });
@@ -335,8 +392,7 @@ void SerialLink::on_written(std::uint64_t generation, const boost::system::error
                             std::size_t n) {
     writing_ = false;
     // Bytes written by a port that has been closed since are on the wire all the same.
-    front_offset_ += n;
-    queued_bytes_ -= n;
+    consume_front(n);
     const std::weak_ptr<bool> alive = alive_;
     if (ec && !is_abort(ec) && is_current(generation)) {
         lost(ec);

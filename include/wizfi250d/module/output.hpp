@@ -72,9 +72,11 @@ public:
     // The boot banner (EVT class, MEVTFORM digit 1).
     void banner();
     // Command-mode receive frames (spec §3.3): the payload cut into frames of at most limit
-    // bytes, each with its header.
-    void frames(unsigned cid, const Ipv4& peer_ip, std::uint16_t peer_port,
-                std::string_view payload, std::size_t limit);
+    // bytes, each with its header. With release, what the serial line does not take at once
+    // stays in payload's memory, which the caller keeps unchanged until release() runs: true.
+    // false: the payload is no longer used (release() does not run).
+    bool frames(unsigned cid, const Ipv4& peer_ip, std::uint16_t peer_port,
+                std::string_view payload, std::size_t limit, std::function<void()> release = {});
     // RSP-class text outside the §3.1 catalogue, as is: an event (the MQTT client's
     // "[MQTT DISCONNECT]") goes where events go, received data (an MQTT message frame) where
     // receive frames go.
@@ -117,13 +119,11 @@ private:
     std::string firmware_version_;
     std::optional<std::string> capture_;
     // Reused for the frames of each read (no allocation per read): the header of the full
-    // frames, the last frame's, the trailer, the trailer joined to each header, and the frames
-    // as parts (headers or joints, payload cuts, the last trailer) in order.
+    // frames, the last frame's, the text the frames' headers and trailers are cut from, and
+    // the frames as parts (headers or joints, payload cuts, the last trailer) in order.
     std::string frame_head_;
     std::string last_frame_head_;
-    std::string frame_trailer_;
-    std::string frame_joint_;
-    std::string last_frame_joint_;
+    std::string frame_texts_;
     std::vector<std::string_view> frame_parts_;
     std::size_t capture_limit_ = 0;
     CaptureMode capture_mode_ = CaptureMode::everything;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <boost/asio/buffer.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
@@ -54,6 +55,12 @@ public:
     // by reference, and release() runs once it is written (or dropped with the queue). false:
     // all was written at once (release() does not run).
     bool write_borrowing(std::string_view bytes, std::function<void()> release);
+    // Parts in order, as one write: what the device does not take at once waits in the queue
+    // by reference (the caller keeps that memory unchanged until release() runs), except the
+    // parts that lie in `copied`: that range is copied once, whole, and they point into the
+    // copy. false: all was written at once (release() does not run).
+    bool write_parts_borrowing(const std::string_view* parts, std::size_t count,
+                               std::string_view copied, std::function<void()> release);
     // For output built in place (no copy): open_chunk() gives a chunk at the end of the queue
     // with room for at least `room` more bytes (appending never moves it); close_chunk() with
     // its size from before queues what was appended.
@@ -90,12 +97,25 @@ public:
 
 private:
     struct Chunk {
+        // The queue's own bytes; in a lent chunk, the copy of the parts that were not lent
+        // (never appended to once the parts point into it).
         std::string bytes;
         std::chrono::milliseconds hold{0};
-        // Bytes owned by someone else (write_borrowing), told by release() when done.
-        std::string_view borrowed;
+        // A lent chunk (write_parts_borrowing): what is left of its parts, in order, in memory
+        // owned by someone else or in bytes (as Asio's buffers: a write takes them as they
+        // are); release() tells the owner when all is written.
+        std::vector<boost::asio::const_buffer> parts;
+        std::size_t next_part = 0;
         std::function<void()> release;
-        std::string_view data() const { return release ? borrowed : std::string_view(bytes); }
+        bool lent() const { return static_cast<bool>(release); }
+    };
+    // The buffers of the write in flight, as Asio's buffer sequence (the operation copies this
+    // view, not the buffers): the front chunk's own bytes or its parts.
+    struct WriteBuffers {
+        const boost::asio::const_buffer* first;
+        const boost::asio::const_buffer* last;
+        const boost::asio::const_buffer* begin() const { return first; }
+        const boost::asio::const_buffer* end() const { return last; }
     };
 
     void open_port();
@@ -109,6 +129,9 @@ private:
     void wait_readable();
     void deliver_held_input();
     void write_more();
+    bool front_written() const;
+    WriteBuffers front_buffers();
+    void consume_front(std::size_t n);
     void on_written(std::uint64_t generation, const boost::system::error_code& ec, std::size_t n);
     void notify_drained();
     void try_rate_when_idle(std::uint32_t baud, std::function<void(std::uint32_t)> done,
@@ -129,7 +152,10 @@ private:
     std::unique_ptr<char[]> read_buffer_;
     std::deque<Chunk> queue_;
     std::size_t queued_bytes_ = 0;
+    // How much of the front chunk's own bytes is written (lent chunks consume their parts).
     std::size_t front_offset_ = 0;
+    // What a write of the front chunk's own bytes offers.
+    boost::asio::const_buffer front_bytes_;
     // A wait for input (or a read posted to the loop) is pending.
     bool reading_ = false;
     bool writing_ = false;

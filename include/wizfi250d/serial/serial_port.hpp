@@ -37,7 +37,8 @@ public:
     // no handler per read.
     virtual boost::asio::posix::descriptor& input() = 0;
     // The descriptor the writer's asynchronous writes go to (with the writer's own handler: no
-    // std::function and no allocation per write); starting_write(bytes) runs before each.
+    // std::function and no allocation per write); starting_write(bytes) runs before each, with
+    // the last of the buffers the write offers.
     virtual boost::asio::posix::stream_descriptor& output() = 0;
     virtual void starting_write(std::string_view /*bytes*/) {}
     // Writes what the device takes at once, without blocking: the number of bytes (0 when it
