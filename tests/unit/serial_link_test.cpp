@@ -20,6 +20,7 @@
 #include <fstream>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "termios2_support.hpp"
 
@@ -307,6 +308,60 @@ TEST_F(SerialLinkPtyTest, CongestionUntilTheHostReads) {
     ASSERT_TRUE(receive_until(*host_, got, expected.size()));
     EXPECT_EQ(got, expected);
     EXPECT_FALSE(link_->congested());
+}
+
+// Command-mode frames: payload cuts lent from a socket's buffer between headers cut from one
+// text that the caller reuses at once. More than a pty takes while nobody reads, so most of it
+// waits in the queue: the lent bytes by reference, the text as a copy.
+TEST_F(SerialLinkPtyTest, LentPartsWaitByReferenceAndTheOthersAsACopy) {
+    std::string lent_buffer;
+    for (int i = 0; lent_buffer.size() < std::size_t{256} * 1024; ++i)
+        lent_buffer += numbered_lines(10) + std::to_string(i);
+    std::string texts = "<head>|<last>";
+    const std::string_view head = std::string_view(texts).substr(0, 6);
+    const std::string_view last = std::string_view(texts).substr(7);
+    std::vector<std::string_view> parts;
+    std::string expected = "before\r\n";
+    std::string_view payload = lent_buffer;
+    while (!payload.empty()) {
+        const std::string_view cut = payload.substr(0, 1460);
+        payload.remove_prefix(cut.size());
+        parts.push_back(payload.empty() ? last : head);
+        parts.push_back(cut);
+        expected += std::string(parts[parts.size() - 2]) + std::string(cut);
+    }
+    expected += "after\r\n";
+
+    link_->write("before\r\n");
+    int released = 0;
+    ASSERT_TRUE(
+        link_->write_parts_borrowing(parts.data(), parts.size(), texts, [&] { ++released; }));
+    link_->write("after\r\n");
+    texts.assign(texts.size(), 'X');  // the caller's text is free again at once
+    EXPECT_GE(link_->queued(), lent_buffer.size() / 2);
+    run_for(100ms);
+    EXPECT_EQ(released, 0);
+
+    std::string got;
+    ASSERT_TRUE(receive_until(*host_, got, expected.size()));
+    EXPECT_EQ(got, expected);
+    EXPECT_EQ(released, 1);
+    EXPECT_EQ(link_->queued(), 0U);
+}
+
+// What the pty takes at once is not queued: release() does not run for it.
+TEST_F(SerialLinkPtyTest, LentPartsTakenAtOnceAreNotKept) {
+    const std::string lent = "payload";
+    const std::string texts = "{0}";
+    const std::array<std::string_view, 3> parts{std::string_view(texts), std::string_view(lent),
+                                                std::string_view(texts).substr(1)};
+    bool released = false;
+    EXPECT_FALSE(
+        link_->write_parts_borrowing(parts.data(), parts.size(), texts, [&] { released = true; }));
+    std::string got;
+    ASSERT_TRUE(receive_until(*host_, got, 12));
+    EXPECT_EQ(got, "{0}payload0}");
+    EXPECT_FALSE(released);
 }
 
 TEST_F(SerialLinkPtyTest, PausedInputIsHeldUntilResumed) {
