@@ -3,9 +3,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <boost/asio/error.hpp>
 #include <boost/asio/post.hpp>
 #include <cerrno>
@@ -17,6 +19,9 @@ namespace wizfi250d {
 namespace {
 // A pty hands over at most 4 KiB per read; a UART at 3 Mbit/s fills 64 KiB in 0.2 s.
 constexpr std::size_t read_buffer_size = 65536;
+// A pty or a UART driver takes a few KiB per write (the room the host's last read or the
+// transmitter made): offering more parts of a lent chunk would only cost.
+constexpr std::size_t parts_per_write = 32;
 
 bool is_abort(const boost::system::error_code& ec) {
     return ec == boost::asio::error::operation_aborted;
@@ -296,7 +301,7 @@ bool SerialLink::write_parts_borrowing(const std::string_view* parts, std::size_
         if (std::greater_equal<const char*>{}(data, copied.data()) &&
             std::less<const char*>{}(data, copied_end))
             data = chunk.bytes.data() + (data - copied.data());
-        chunk.parts.emplace_back(data, part.size());
+        chunk.parts.push_back({const_cast<char*>(data), part.size()});
     }
     chunk.release = std::move(release);
     write_more();
@@ -318,18 +323,14 @@ bool SerialLink::front_written() const {
                         : front_offset_ == chunk.bytes.size();
 }
 
-SerialLink::WriteBuffers SerialLink::front_buffers() {
-    const Chunk& chunk = queue_.front();
+SerialLink::FrontVectors SerialLink::front_vectors() {
+    Chunk& chunk = queue_.front();
     if (!chunk.lent()) {
-        front_bytes_ = boost::asio::buffer(chunk.bytes.data() + front_offset_,
-                                           chunk.bytes.size() - front_offset_);
-        return {&front_bytes_, &front_bytes_ + 1};
+        front_bytes_ = {chunk.bytes.data() + front_offset_, chunk.bytes.size() - front_offset_};
+        return {&front_bytes_, 1};
     }
-    // A pty or a UART driver takes a few KiB per write (the room the host's last read or the
-    // transmitter made): offering more parts would only cost.
-    constexpr std::size_t parts_per_write = 16;
-    const boost::asio::const_buffer* first = chunk.parts.data() + chunk.next_part;
-    return {first, first + std::min(chunk.parts.size() - chunk.next_part, parts_per_write)};
+    return {chunk.parts.data() + chunk.next_part,
+            std::min(chunk.parts.size() - chunk.next_part, parts_per_write)};
 }
 
 void SerialLink::consume_front(std::size_t n) {
@@ -339,46 +340,102 @@ void SerialLink::consume_front(std::size_t n) {
         front_offset_ += n;
         return;
     }
-    while (n > 0) {
-        boost::asio::const_buffer& part = chunk.parts[chunk.next_part];
-        const std::size_t taken = std::min(n, part.size());
-        part += taken;
-        n -= taken;
-        if (part.size() == 0) ++chunk.next_part;
+    iovec* part = chunk.parts.data() + chunk.next_part;
+    for (; n > 0 && n >= part->iov_len; ++part)
+        n -= part->iov_len;
+    if (n > 0) {
+        part->iov_base = static_cast<char*>(part->iov_base) + n;
+        part->iov_len -= n;
     }
+    chunk.next_part = static_cast<std::size_t>(part - chunk.parts.data());
 }
 
 void SerialLink::write_more() {
-    if (!port_ || writing_) return;
-    while (!queue_.empty() && front_written()) {
-        const auto release = std::move(queue_.front().release);
-        queue_.pop_front();
-        front_offset_ = 0;
-        if (release) {
-            // The owner may write again from here: start over.
-            const std::weak_ptr<bool> alive = alive_;
-            release();
+    const std::weak_ptr<bool> alive = alive_;
+    while (port_ && !writing_ && !queue_.empty()) {
+        if (front_written()) {
+            const auto release = std::move(queue_.front().release);
+            queue_.pop_front();
+            front_offset_ = 0;
+            // The owner may write again from here.
+            if (release) release();
             if (alive.expired()) return;
-            write_more();
+            continue;
+        }
+        Chunk& chunk = queue_.front();
+        if (chunk.hold.count() > 0) {
+            writing_ = true;
+            hold_timer_.expires_after(std::exchange(chunk.hold, std::chrono::milliseconds{0}));
+            hold_timer_.async_wait(
+                [this, alive = std::weak_ptr<bool>(alive_)](const boost::system::error_code& ec) {
+                    if (alive.expired()) return;
+                    writing_ = false;
+                    if (!ec) write_more();
+                });
             return;
         }
+        // The terminal may be shared with other programs: its writes go through Asio's
+        // asynchronous write. A pty or a device is written from here.
+        if (spec_.kind == SerialSpec::Kind::stdio) {
+            start_async_write();
+            return;
+        }
+        if (!write_front_now()) return;
     }
-    if (queue_.empty()) return;
+}
 
-    Chunk& chunk = queue_.front();
-    writing_ = true;
-    if (chunk.hold.count() > 0) {
-        hold_timer_.expires_after(std::exchange(chunk.hold, std::chrono::milliseconds{0}));
-        hold_timer_.async_wait(
-            [this, alive = std::weak_ptr<bool>(alive_)](const boost::system::error_code& ec) {
-                if (alive.expired()) return;
-                writing_ = false;
-                if (!ec) write_more();
-            });
-        return;
+bool SerialLink::write_front_now() {
+    const FrontVectors vectors = front_vectors();
+    const int fd = port_->output().native_handle();
+    ssize_t written = 0;
+    do {
+        written = ::writev(fd, vectors.first, static_cast<int>(vectors.count));
+    } while (written < 0 && errno == EINTR);
+    if (written < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+        lost(boost::system::error_code(errno, boost::system::system_category()));
+        return false;
     }
-    const WriteBuffers buffers = front_buffers();
-    const boost::asio::const_buffer& last = *(buffers.last - 1);
+    const std::size_t taken = written > 0 ? static_cast<std::size_t>(written) : 0;
+    consume_front(taken);
+    if (taken > 0 && queued_bytes_ < low_water && !drain_waiters_.empty() && !drain_notice_) {
+        // Not from here: write_more() may run inside a producer's own call.
+        drain_notice_ = true;
+        boost::asio::post(io_, [this, alive = std::weak_ptr<bool>(alive_)] {
+            if (alive.expired()) return;
+            drain_notice_ = false;
+            notify_drained();
+        });
+    }
+    const Chunk& chunk = queue_.front();
+    const bool all_taken =
+        chunk.lent() ? chunk.parts.data() + chunk.next_part == vectors.first + vectors.count
+                     : front_offset_ == chunk.bytes.size();
+    if (all_taken) return true;
+    // The device is full: a readiness edge comes when it has room again.
+    writing_ = true;
+    port_->output().async_wait(boost::asio::posix::descriptor_base::wait_write,
+                               [this, alive = std::weak_ptr<bool>(alive_),
+                                generation = generation_](const boost::system::error_code& ec) {
+                                   if (alive.expired()) return;
+                                   writing_ = false;
+                                   if (ec && !is_abort(ec) && is_current(generation)) {
+                                       lost(ec);
+                                       return;
+                                   }
+                                   write_more();
+                               });
+    return false;
+}
+
+void SerialLink::start_async_write() {
+    writing_ = true;
+    const FrontVectors vectors = front_vectors();
+    const std::size_t count = std::min(vectors.count, async_buffers_.size());
+    for (std::size_t i = 0; i < count; ++i)
+        async_buffers_[i] =
+            boost::asio::buffer(vectors.first[i].iov_base, vectors.first[i].iov_len);
+    const WriteBuffers buffers{async_buffers_.data(), async_buffers_.data() + count};
+    const boost::asio::const_buffer& last = async_buffers_[count - 1];
     port_->starting_write(std::string_view(static_cast<const char*>(last.data()), last.size()));
     port_->output().async_write_some(
         buffers, [this, alive = std::weak_ptr<bool>(alive_), generation = generation_](

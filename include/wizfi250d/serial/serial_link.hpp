@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <sys/uio.h>
+
+#include <array>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -102,20 +105,25 @@ private:
         std::string bytes;
         std::chrono::milliseconds hold{0};
         // A lent chunk (write_parts_borrowing): what is left of its parts, in order, in memory
-        // owned by someone else or in bytes (as Asio's buffers: a write takes them as they
+        // owned by someone else or in bytes (as writev takes them: a write passes them as they
         // are); release() tells the owner when all is written.
-        std::vector<boost::asio::const_buffer> parts;
+        std::vector<iovec> parts;
         std::size_t next_part = 0;
         std::function<void()> release;
         bool lent() const { return static_cast<bool>(release); }
     };
-    // The buffers of the write in flight, as Asio's buffer sequence (the operation copies this
-    // view, not the buffers): the front chunk's own bytes or its parts.
+    // The buffers of an asynchronous write, as Asio's buffer sequence (the operation copies
+    // this view, not the buffers).
     struct WriteBuffers {
         const boost::asio::const_buffer* first;
         const boost::asio::const_buffer* last;
         const boost::asio::const_buffer* begin() const { return first; }
         const boost::asio::const_buffer* end() const { return last; }
+    };
+    // What the next write of the front chunk offers: its own bytes, or its next parts.
+    struct FrontVectors {
+        const iovec* first;
+        std::size_t count;
     };
 
     void open_port();
@@ -128,9 +136,15 @@ private:
     void read_more();
     void wait_readable();
     void deliver_held_input();
+    // Writes the queue while the device takes it; then waits for room, a hold or an
+    // asynchronous write.
     void write_more();
+    // One writev of the front chunk: true when the device took all of it, else the link waits
+    // for room (or has lost the device).
+    bool write_front_now();
+    void start_async_write();
     bool front_written() const;
-    WriteBuffers front_buffers();
+    FrontVectors front_vectors();
     void consume_front(std::size_t n);
     void on_written(std::uint64_t generation, const boost::system::error_code& ec, std::size_t n);
     void notify_drained();
@@ -155,10 +169,15 @@ private:
     // How much of the front chunk's own bytes is written (lent chunks consume their parts).
     std::size_t front_offset_ = 0;
     // What a write of the front chunk's own bytes offers.
-    boost::asio::const_buffer front_bytes_;
+    iovec front_bytes_{};
+    // The asynchronous write's buffers (the terminal's writes).
+    std::array<boost::asio::const_buffer, 32> async_buffers_;
     // A wait for input (or a read posted to the loop) is pending.
     bool reading_ = false;
+    // A write, a wait for room or a hold is pending: nothing else writes meanwhile.
     bool writing_ = false;
+    // notify_drained() is posted.
+    bool drain_notice_ = false;
     bool input_paused_ = false;
     // Bytes read into read_buffer_ but not delivered yet (input was paused meanwhile).
     std::size_t held_input_ = 0;
