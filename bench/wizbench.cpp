@@ -604,6 +604,8 @@ struct Options {
     // Cost measurements (callgrind, strace): the two transfer sizes whose difference gives the
     // figure per MiB.
     bool with_costs = true;
+    // Cost runs under callgrind only (no strace runs): the regression check's instructions.
+    bool callgrind_only = false;
     std::uint64_t cost_small_mib = 4;
     std::uint64_t cost_large_mib = 20;
     // Cost measurements only for these (empty: every target). ser2net with its 64-byte
@@ -1343,6 +1345,7 @@ struct Bench {
         };
         std::fprintf(stderr, "cost: %s %s\n", id.c_str(), direction.c_str());
         for (const bool callgrind : {true, false}) {
+            if (!callgrind && opt.callgrind_only) break;
             const Cost a = cost_once(t, direction, callgrind, periods(opt.cost_small_mib));
             const Cost b = cost_once(t, direction, callgrind, periods(opt.cost_large_mib));
             const double per = (b.bytes - a.bytes) / mib;
@@ -2172,7 +2175,8 @@ int usage() {
         "                               ser2net-64k,wiz-8sock] [--tests at,lat,s2t,t2s,both,cmd8]\n"
         "                    [--no-costs] [--cost-mib SMALL,LARGE] [--cost-targets ...]\n"
         "       wizbench cost --daemon PATH --out DIR [--targets ...] [--tests s2t,t2s,cmd8]\n"
-        "                    [--cost-mib SMALL,LARGE]   (callgrind and strace figures per MiB)\n"
+        "                    [--cost-mib SMALL,LARGE] [--callgrind-only]\n"
+        "                    (callgrind and strace figures per MiB)\n"
         "       wizbench report DIR [--append FILE]   (benchmarks.md again from DIR)\n"
         "       wizbench check DIR\n");
     return 2;
@@ -2242,6 +2246,8 @@ int main(int argc, char** argv) {
             opt.with_socat = false;
         else if (a == "--no-ser2net")
             opt.with_ser2net = false;
+        else if (a == "--callgrind-only")
+            opt.callgrind_only = true;
         else if (a == "--no-costs")
             opt.with_costs = false;
         else if (a == "--cost-mib") {
