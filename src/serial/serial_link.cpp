@@ -3,6 +3,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <poll.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -25,6 +26,11 @@ constexpr std::size_t parts_per_write = 32;
 
 bool is_abort(const boost::system::error_code& ec) {
     return ec == boost::asio::error::operation_aborted;
+}
+
+bool hung_up(int fd) {
+    pollfd state{fd, POLLOUT, 0};
+    return ::poll(&state, 1, 0) == 1 && (state.revents & (POLLHUP | POLLERR)) != 0;
 }
 }  // namespace
 
@@ -396,6 +402,12 @@ bool SerialLink::write_front_now() {
         return false;
     }
     const std::size_t taken = written > 0 ? static_cast<std::size_t>(written) : 0;
+    if (std::exchange(woke_for_room_, false) && taken == 0 && hung_up(fd)) {
+        // A device that hung up wakes every wait for room and takes nothing: as a read of
+        // it would, this loses it (and opens it again) instead of spinning.
+        lost(boost::system::error_code(EIO, boost::system::system_category()));
+        return false;
+    }
     consume_front(taken);
     if (taken > 0 && queued_bytes_ < low_water && !drain_waiters_.empty() && !drain_notice_) {
         // Not from here: write_more() may run inside a producer's own call.
@@ -422,6 +434,7 @@ bool SerialLink::write_front_now() {
                                        lost(ec);
                                        return;
                                    }
+                                   woke_for_room_ = true;
                                    write_more();
                                });
     return false;

@@ -178,6 +178,8 @@ private:
     bool writing_ = false;
     // notify_drained() is posted.
     bool drain_notice_ = false;
+    // The last wait for room has just ended.
+    bool woke_for_room_ = false;
     bool input_paused_ = false;
     // Bytes read into read_buffer_ but not delivered yet (input was paused meanwhile).
     std::size_t held_input_ = 0;
