@@ -597,9 +597,9 @@ void Control::handle_event_socket_datagram(std::string_view datagram) {
 }
 
 void Control::request(std::string command, ReplyHandler done) {
-    // With the sockets open and ATTACH on its way, a request is queued until the answer (a
-    // join sent just after start-up is not failed for being early); connection_lost fails it.
-    if (!up_ && !command_socket_.is_open()) {
+    // A request made while ATTACH is on its way (just after start-up) waits for its answer;
+    // connection_lost fails it.
+    if (!taking_requests()) {
         spdlog::debug("wpa_supplicant: not connected; '{}' not sent", redact_command(command));
         std::weak_ptr<char> life = life_;
         boost::asio::post(io_, [life, done = std::move(done)] {
@@ -707,7 +707,7 @@ void Control::send_without_reply(const std::string& command) {
 }
 
 void Control::sync_events(std::function<void(bool ok)> done) {
-    if (!up_) {
+    if (!taking_requests()) {
         std::weak_ptr<char> life = life_;
         boost::asio::post(io_, [life, done = std::move(done)] {
             if (!life.expired() && done) done(false);
