@@ -254,6 +254,7 @@ void RadioTest::TearDown() {
     }
     daemon_.reset();
     supplicant_.stop();
+    proxy_.stop();
     echo_.stop();
     dnsmasq_.stop();
     for (auto& entry : aps_)
@@ -346,6 +347,25 @@ void RadioTest::start_echo_server() {
         {"ip", "netns", "exec", kAp1.ns, "socat", "TCP-LISTEN:5000,reuseaddr,fork", "PIPE"},
         d_ + "/tcp-echo.log"));
     ASSERT_TRUE(itest::eventually([&] { return listens(echo_.pid(), "tcp", 5000); }, 5s));
+}
+
+void RadioTest::start_http_proxy(const std::string& address, unsigned port,
+                                 const std::string& clients) {
+    // -d: in the foreground, stopped by its PID. No Via header: the module sees the browser's
+    // request as the browser sent it.
+    write_file(d_ + "/tinyproxy.conf", "Port " + std::to_string(port) + "\nListen " + address +
+                                           "\nAllow " + clients +
+                                           "\nTimeout 120\nMaxClients 8\nDisableViaHeader Yes\n"
+                                           "LogLevel Info\nLogFile \"" +
+                                           d_ + "/tinyproxy.log\"\n");
+    ASSERT_FALSE(find_program("tinyproxy").empty())
+        << "tinyproxy is not installed (scripts/install-deps.sh --test installs tinyproxy-bin)";
+    logs_.push_back("tinyproxy.log");
+    ASSERT_TRUE(proxy_.start(
+        {"ip", "netns", "exec", kAp1.ns, "tinyproxy", "-d", "-c", d_ + "/tinyproxy.conf"},
+        d_ + "/tinyproxy.out"));
+    ASSERT_TRUE(itest::eventually([&] { return listens(proxy_.pid(), "tcp", port); }, 10s))
+        << read_file(d_ + "/tinyproxy.out") << read_file(d_ + "/tinyproxy.log");
 }
 
 void RadioTest::start_module(const std::string& daemon_conf_extra, bool supplicant) {
