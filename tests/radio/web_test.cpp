@@ -183,12 +183,16 @@ TEST_F(RadioWebBrowser, HostsChromiumScansPicksJoinsAndReadsTheStatusThroughTheR
     // proxy's other address, the NIC) would be refused.
     ASSERT_NO_FATAL_FAILURE(
         serve_pages_on_the_link(ip, "web_server_allow = " + kGateway + "/32\n"));
+    // A second network in the scan list, so the browser picks one out of several.
+    start_ap(kAp2, "GuestNet", 11, ap_security("OPEN").hostapd);
     ASSERT_NO_FATAL_FAILURE(move_the_nic_to_the_ap_side());
     ASSERT_NO_FATAL_FAILURE(start_http_proxy(kNicAddress, kProxyPort, kQemuHost));
 
-    itest::write_file(exchange_ + "/ready.tmp", "address=" + ip + "\nssid=" + ssid_ +
-                                                    "\nsecurity=" + security_.scan_name +
-                                                    "\nchannel=6\nkey=" + security_.key + "\n");
+    itest::write_file(exchange_ + "/ready.tmp",
+                      "address=" + ip + "\nssid=" + ssid_ + "\nsecurity=" + security_.scan_name +
+                          "\nchannel=6\nkey=" + security_.key +
+                          "\nother_ssid=GuestNet\nother_security=" + ap_security("OPEN").scan_name +
+                          "\nother_channel=11\n");
     ASSERT_EQ(std::rename((exchange_ + "/ready.tmp").c_str(), (exchange_ + "/ready").c_str()), 0);
     std::printf("browser.radio: the pages are at http://%s/ (proxy %s:%u)\n", ip.c_str(),
                 kNicAddress.c_str(), kProxyPort);
