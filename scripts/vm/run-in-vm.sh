@@ -232,7 +232,7 @@ if [ ${#forwards[@]} -gt 0 ]; then
   for forward in "${forwards[@]}"; do
     netdev+=",hostfwd=tcp:127.0.0.1:${forward%%:*}-:${forward#*:}"
   done
-  nic_args=(-netdev "$netdev" -device virtio-net-pci,netdev=n0)
+  nic_args=(-netdev "$netdev" -device "virtio-net-pci,netdev=n0")
 fi
 share_args=()
 : >"$run/shares"
