@@ -3,6 +3,7 @@
 // namespace reaches the module's pages through the radio, logs in, scans (the AP is listed with
 // its security from the radio's own scan), picks the AP, joins with its key, and reads the
 // status (the link and dnsmasq's lease). The host sees the join's events on the UART.
+// RadioWebBrowser is the same with headless Chromium on the VM's host instead of curl.
 
 #include <cstdio>
 #include <cstdlib>
@@ -31,13 +32,14 @@ protected:
     }
 
     const std::string ssid_ = "RadioWeb";
+    const unsigned channel_ = 6;
     const ApSecurity& security_ = ap_security("WPA2AES");
 
     // The AP (WPA2, channel 6) with DHCP, the module joined by AT+WJOIN (its lease in `ip`) and
     // the pages started with type A, so they come back by themselves after the page's join. The
     // key is then forgotten on the serial side: the page brings it.
     void serve_pages_on_the_link(std::string& ip, const std::string& daemon_conf_extra = "") {
-        start_ap(kAp1, ssid_, 6, security_.hostapd);
+        start_ap(kAp1, ssid_, channel_, security_.hostapd);
         ASSERT_NO_FATAL_FAILURE(start_dhcp_server());
         ASSERT_NO_FATAL_FAILURE(start_module(daemon_conf_extra));
         ASSERT_NO_FATAL_FAILURE(configure_station(ssid_, security_));
@@ -179,8 +181,8 @@ protected:
 
 TEST_F(RadioWebBrowser, HostsChromiumScansPicksJoinsAndReadsTheStatusThroughTheRadio) {
     std::string ip;
-    // Only the AP's side of the radio may open the pages: a request from anywhere else (the
-    // proxy's other address, the NIC) would be refused.
+    // Only the AP's side of the radio may open the pages: a request from anywhere else (from
+    // the proxy's NIC address, say) would be refused.
     ASSERT_NO_FATAL_FAILURE(
         serve_pages_on_the_link(ip, "web_server_allow = " + kGateway + "/32\n"));
     // A second network in the scan list, so the browser picks one out of several.
@@ -190,7 +192,7 @@ TEST_F(RadioWebBrowser, HostsChromiumScansPicksJoinsAndReadsTheStatusThroughTheR
 
     itest::write_file(exchange_ + "/ready.tmp",
                       "address=" + ip + "\nssid=" + ssid_ + "\nsecurity=" + security_.scan_name +
-                          "\nchannel=6\nkey=" + security_.key +
+                          "\nchannel=" + std::to_string(channel_) + "\nkey=" + security_.key +
                           "\nother_ssid=GuestNet\nother_security=" + ap_security("OPEN").scan_name +
                           "\nother_channel=11\n");
     ASSERT_EQ(std::rename((exchange_ + "/ready.tmp").c_str(), (exchange_ + "/ready").c_str()), 0);
