@@ -21,8 +21,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  check, freePort, joinFromWifiPage, launchChromium, logIn, screenshotter, show,
-  statusOnceItShows, waitFor,
+  check, fillJoinForm, freePort, launchChromium, logIn, screenshotter, show, statusOnceItShows,
+  submitJoinForm, waitFor,
 } from './web_steps.mjs';
 
 const [runner, radioTests] = process.argv.slice(2);
@@ -115,7 +115,8 @@ async function flow(network) {
     'the pick fills the security from the scan');
 
   // Join with the key; the pages come back with the link (type A) at dnsmasq's lease.
-  await joinFromWifiPage(page, { key: network.key });
+  await fillJoinForm(page, { key: network.key });
+  await submitJoinForm(page);
   const status = await statusOnceItShows(page, base, `Successfully joined : ${network.ssid}`, 2 * stepTimeout);
   check(status.includes('[Link-Up Event]'), 'the join result shows the link-up');
   check(await row(page, 'Link') === 'Up (station)', 'the status shows the link up after the join');

@@ -17,8 +17,8 @@ import os from 'node:os';
 import path from 'node:path';
 import tty from 'node:tty';
 import {
-  check, freePort, joinFromWifiPage, launchChromium, logIn, screenshotter, show,
-  statusOnceItShows, submitLogin, waitFor as waitForWithin,
+  check, fillJoinForm, freePort, launchChromium, logIn, screenshotter, show, statusOnceItShows,
+  submitJoinForm, submitLogin, waitFor as waitForWithin,
 } from './web_steps.mjs';
 
 const binary = process.argv[2];
@@ -121,8 +121,9 @@ async function main() {
   await page.waitForURL(`${base}/wifi?scan=1`);
   check(await page.isVisible('text=The scan did not run'), 'the scan result is shown');
   check((await page.inputValue('#f-key')) === '', 'the Wi-Fi key is not sent back');
+  await fillJoinForm(page, { ssid: 'LoopNet', security: 'WPA2', key: 'loopback-key-1' });
   await shoot(page, 'wifi');
-  await joinFromWifiPage(page, { ssid: 'LoopNet', security: 'WPA2', key: 'loopback-key-1' });
+  await submitJoinForm(page);
   const joined = await statusOnceItShows(page, base, 'LoopNet', timeout);
   check(joined.includes('Join'), 'the join result is shown');
   // The host sees the events of the page's AT+WLEAVE and AT+WJOIN, as after its own commands,

@@ -76,12 +76,16 @@ export async function logIn(page, base, user, password) {
 
 const joinForm = 'form[action="/wifi/join"]';
 
-// On the Wi-Fi page: the join form, filled (the SSID and the security only when given: a pick
-// from the scan list filled them already) and sent.
-export async function joinFromWifiPage(page, { ssid = '', security = '', key }) {
+// On the Wi-Fi page: fills the join form (the SSID and the security only when given: a pick
+// from the scan list filled them already).
+export async function fillJoinForm(page, { ssid = '', security = '', key }) {
   if (ssid) await page.fill(`${joinForm} #f-ssid`, ssid);
   if (security) await page.selectOption(`${joinForm} #f-security`, security);
   await page.fill(`${joinForm} #f-key`, key);
+}
+
+// Sends the join form; the page says the join has started.
+export async function submitJoinForm(page) {
   await page.click(`${joinForm} button[type=submit]`);
   await page.waitForSelector('text=Joining the network');
 }
