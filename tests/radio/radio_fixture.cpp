@@ -351,15 +351,18 @@ void RadioTest::start_echo_server() {
 
 void RadioTest::start_http_proxy(const std::string& address, unsigned port,
                                  const std::string& clients) {
-    // -d: in the foreground, stopped by its PID. No Via header: the module sees the browser's
-    // request as the browser sent it.
-    write_file(d_ + "/tinyproxy.conf", "Port " + std::to_string(port) + "\nListen " + address +
-                                           "\nAllow " + clients +
-                                           "\nTimeout 120\nMaxClients 8\nDisableViaHeader Yes\n"
-                                           "LogLevel Info\nLogFile \"" +
-                                           d_ + "/tinyproxy.log\"\n");
     ASSERT_FALSE(find_program("tinyproxy").empty())
         << "tinyproxy is not installed (scripts/install-deps.sh --test installs tinyproxy-bin)";
+    // It forwards only to addresses of the test network (FilterDefaultDeny: the filter lists
+    // what is allowed): what a browser fetches by itself goes nowhere. -d: in the foreground,
+    // stopped by its PID. No Via header: the module sees the request as the browser sent it.
+    write_file(d_ + "/tinyproxy.filter", "^203\\.0\\.113\\.[0-9]+$\n");
+    write_file(d_ + "/tinyproxy.conf",
+               "Port " + std::to_string(port) + "\nListen " + address + "\nAllow " + clients +
+                   "\nTimeout 120\nMaxClients 8\nDisableViaHeader Yes\nFilter \"" + d_ +
+                   "/tinyproxy.filter\"\nFilterType ere\nFilterDefaultDeny Yes\n"
+                   "LogLevel Info\nLogFile \"" +
+                   d_ + "/tinyproxy.log\"\n");
     logs_.push_back("tinyproxy.log");
     ASSERT_TRUE(proxy_.start(
         {"ip", "netns", "exec", kAp1.ns, "tinyproxy", "-d", "-c", d_ + "/tinyproxy.conf"},
