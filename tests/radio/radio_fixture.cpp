@@ -425,7 +425,13 @@ void RadioTest::join_expecting_success(const std::string& ssid, std::string& ip,
     ASSERT_TRUE(daemon_->send("AT+WJOIN\r"));
     std::string out;
     ASSERT_TRUE(daemon_->read_until(kFinal, out, timeout));
-    ip = module_lease();
+    // dnsmasq rewrites its lease file in place: a read may catch it empty.
+    itest::eventually(
+        [&] {
+            ip = module_lease();
+            return !ip.empty();
+        },
+        2s);
     ASSERT_FALSE(ip.empty()) << "no lease for " << kModule.mac << "\n" << out;
     std::string expected = joined_output(ssid, ip);
     const std::string failed_try = "Joining : " + ssid + "\r\nFailed to join: " + ssid + "\r\n";
