@@ -597,7 +597,9 @@ void Control::handle_event_socket_datagram(std::string_view datagram) {
 }
 
 void Control::request(std::string command, ReplyHandler done) {
-    if (!up_) {
+    // With the sockets open and ATTACH on its way, a request is queued until the answer (a
+    // join sent just after start-up is not failed for being early); connection_lost fails it.
+    if (!up_ && !command_socket_.is_open()) {
         spdlog::debug("wpa_supplicant: not connected; '{}' not sent", redact_command(command));
         std::weak_ptr<char> life = life_;
         boost::asio::post(io_, [life, done = std::move(done)] {
