@@ -311,33 +311,14 @@ void RadioTest::stop_ap(const Radio& radio) {
 void RadioTest::start_dhcp_server() {
     logs_.push_back("dnsmasq.log");
     logs_.push_back("leases");
-    ASSERT_TRUE(dnsmasq_.start({"ip",
-                                "netns",
-                                "exec",
-                                kAp1.ns,
-                                "dnsmasq",
-                                "--keep-in-foreground",
-                                "--conf-file=/dev/null",
-                                "--user=root",
-                                "--no-resolv",
-                                "--no-hosts",
-                                "--no-poll",
-                                "--local=/#/",
-                                "--interface=" + kAp1.interface,
-                                "--bind-dynamic",
-                                "--except-interface=lo",
-                                "--no-ping",
-                                "--dhcp-authoritative",
-                                "--dhcp-range=203.0.113.100,203.0.113.150,255.255.255.0,2m",
-                                "--dhcp-option=option:router," + kGateway,
-                                "--dhcp-option=option:dns-server," + kGateway,
-                                "--host-record=echo.test," + kGateway,
-                                "--dhcp-leasefile=" + d_ + "/leases",
-                                "--pid-file=" + d_ + "/dnsmasq.pid",
-                                "--log-facility=" + d_ + "/dnsmasq.log",
-                                "--log-dhcp",
-                                "--log-queries"},
-                               d_ + "/dnsmasq.out"));
+    itest::DhcpServerSetup dhcp;
+    dhcp.netns = kAp1.ns;
+    dhcp.interface = kAp1.interface;
+    dhcp.gateway = kGateway;
+    dhcp.dir = d_;
+    dhcp.bind = "--bind-dynamic";
+    dhcp.extra_options = {"--user=root"};
+    ASSERT_TRUE(dnsmasq_.start(itest::dnsmasq_command(dhcp), d_ + "/dnsmasq.out"));
     ASSERT_TRUE(itest::eventually([&] { return listens(dnsmasq_.pid(), "udp", 67); }, 5s))
         << read_file(d_ + "/dnsmasq.out") << read_file(d_ + "/dnsmasq.log");
 }
