@@ -18,8 +18,9 @@ test_packages=(
   systemd-container
   # The radio tests (inside the VM): iw, and the regulatory database AT+WREG's country needs.
   iw wireless-regdb
-  # The radio test of the web pages: an HTTP client in the AP's namespace.
-  curl
+  # The radio test of the web pages: an HTTP client in the AP's namespace, and the HTTP proxy
+  # there that the host's browser reaches the module through (the binary alone, no service).
+  curl tinyproxy-bin
   # The VM those tests run in (scripts/vm/run-in-vm.sh): qemu, the initramfs's static busybox,
   # depmod and modprobe for Debian's kernel, and ping inside it.
   qemu-system-x86 kmod cpio xz-utils iputils-ping

@@ -9,7 +9,7 @@
 # Usage:
 #   scripts/vm/run-in-vm.sh [--radios N] [--uarts M] [--guest-uarts K] [--timeout SECONDS]
 #                           [--share DIR]... [--env NAME=VALUE]... [--memory MB]
-#                           -- PROGRAM [ARGS...]
+#                           [--forward HOSTPORT:GUESTPORT]... -- PROGRAM [ARGS...]
 #
 #   --radios N     load mac80211_hwsim with N radios (wlan0..wlanN-1); 0 (default) loads none.
 #   --uarts M      M extra 16550 UARTs (/dev/ttyS1..ttySM), each with its host end a unix socket
@@ -23,6 +23,11 @@
 #   --share DIR    DIR is mounted read-write in the VM at the same path (for results).
 #   --env N=V      set N=V for the program. GTEST_*, WIZFI250D_*, LANG, LC_* and TZ pass through.
 #   --memory MB    the VM's memory (default 1024; the overlay's writes live in it).
+#   --forward H:G  127.0.0.1:H on the host reaches TCP port G of 10.0.2.15 in the VM, so a program
+#                  on the host (a browser) can talk to one in the VM. The VM then has a NIC, eth0
+#                  (virtio-net), up with 10.0.2.15/24 before the program starts, on qemu's user
+#                  network with restrict=on: nothing in the VM reaches the host or anywhere else;
+#                  only the forwarded ports lead in. Without --forward the VM has no NIC at all.
 #
 # The program runs with the caller's working directory, its stdin empty, its stdout and stderr
 # streamed live to the runner's. The runner exits with the program's status, or:
@@ -43,7 +48,7 @@ die_skip() { echo "run-in-vm: cannot run the VM: $*" >&2; exit "$skip_status"; }
 die_usage() { echo "run-in-vm: $*" >&2; exit 2; }
 
 radios=0 uarts=0 guest_uarts=0 timeout_seconds=300 memory_mb=1024 uart_list=""
-shares=() envs=()
+shares=() envs=() forwards=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --radios) radios=$2; shift 2 ;;
@@ -54,6 +59,7 @@ while [ $# -gt 0 ]; do
     --memory) memory_mb=$2; shift 2 ;;
     --share) shares+=("$(realpath "$2")"); shift 2 ;;
     --env) envs+=("$2"); shift 2 ;;
+    --forward) forwards+=("$2"); shift 2 ;;
     --) shift; break ;;
     *) die_usage "unknown option $1 (see the usage at the top of $0)" ;;
   esac
@@ -61,6 +67,9 @@ done
 [ $# -gt 0 ] || die_usage "no program given"
 for number in "$radios" "$uarts" "$guest_uarts" "$timeout_seconds" "$memory_mb"; do
   [[ "$number" =~ ^[0-9]+$ ]] || die_usage "--radios, --uarts, --guest-uarts, --timeout and --memory take numbers"
+done
+for forward in "${forwards[@]}"; do
+  [[ "$forward" =~ ^[0-9]+:[0-9]+$ ]] || die_usage "--forward takes HOSTPORT:GUESTPORT, not $forward"
 done
 # ttyS0 is the kernel's console; the PC has four ISA serial ports.
 [ $((uarts + guest_uarts)) -le 3 ] || die_usage "at most 3 extra UARTs (ttyS1..ttyS3)"
@@ -191,6 +200,11 @@ trap 'exit 143' TERM HUP
   for assignment in "${envs[@]}"; do
     printf 'export %s=%q\n' "${assignment%%=*}" "${assignment#*=}"
   done
+  if [ ${#forwards[@]} -gt 0 ]; then
+    # The NIC's driver from the kernel's module set (bound at /lib/modules), then the address
+    # qemu's user network forwards to.
+    printf '/sbin/modprobe virtio_net && ip link set eth0 up && ip addr add 10.0.2.15/24 dev eth0 || echo "run-in-vm: eth0 did not come up" >&2\n'
+  fi
   printf 'exec'
   printf ' %q' "$@"
   printf '\n'
@@ -210,6 +224,16 @@ for ((k = uarts + 1; k <= uarts + guest_uarts; k++)); do
     -device "virtserialport,chardev=port$k,name=ttyS$k")
   uart_args+=(-chardev "socket,id=uart$k,path=$run/ttyS$k.sock" -device "isa-serial,chardev=uart$k")
 done
+nic_args=(-nic none)
+if [ ${#forwards[@]} -gt 0 ]; then
+  # restrict=on: the guest reaches nothing outside (no route to the host or beyond); the
+  # host-forwards listen on the host's loopback only.
+  netdev="user,id=n0,restrict=on"
+  for forward in "${forwards[@]}"; do
+    netdev+=",hostfwd=tcp:127.0.0.1:${forward%%:*}-:${forward#*:}"
+  done
+  nic_args=(-netdev "$netdev" -device "virtio-net-pci,netdev=n0")
+fi
 share_args=()
 : >"$run/shares"
 for ((i = 0; i < ${#shares[@]}; i++)); do
@@ -235,7 +259,7 @@ reader_pids+=($!)
 # without the right to raise it, nice says so and runs qemu as it is.
 nice -n "${WIZFI250D_VM_NICE:--5}" timeout --kill-after=5 "$timeout_seconds" qemu-system-x86_64 \
   -accel tcg -cpu max -m "$memory_mb" -smp 1 -nodefaults -no-user-config -display none \
-  -no-reboot -nic none \
+  -no-reboot "${nic_args[@]}" \
   -serial "file:$run/console.log" \
   -device virtio-serial-pci "${virtio_ports[@]}" \
   -chardev "file,id=out,path=$run/stdout.fifo" -device virtconsole,chardev=out \

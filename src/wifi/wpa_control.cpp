@@ -597,7 +597,9 @@ void Control::handle_event_socket_datagram(std::string_view datagram) {
 }
 
 void Control::request(std::string command, ReplyHandler done) {
-    if (!up_) {
+    // A request made while ATTACH is on its way (just after start-up) waits for its answer;
+    // connection_lost fails it.
+    if (!taking_requests()) {
         spdlog::debug("wpa_supplicant: not connected; '{}' not sent", redact_command(command));
         std::weak_ptr<char> life = life_;
         boost::asio::post(io_, [life, done = std::move(done)] {
@@ -705,7 +707,7 @@ void Control::send_without_reply(const std::string& command) {
 }
 
 void Control::sync_events(std::function<void(bool ok)> done) {
-    if (!up_) {
+    if (!taking_requests()) {
         std::weak_ptr<char> life = life_;
         boost::asio::post(io_, [life, done = std::move(done)] {
             if (!life.expired() && done) done(false);

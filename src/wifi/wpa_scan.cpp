@@ -16,7 +16,7 @@ constexpr std::size_t max_scan_results = 50;  // the firmware tracks at most 50 
 
 void WpaSupplicantBackend::raw_scan(
     const ScanFilter& filter, std::function<void(std::optional<std::vector<wpa::ScanLine>>)> done) {
-    if (scanning_ || !control_.up()) {
+    if (scanning_ || !control_.taking_requests()) {
         post([done] { done(std::nullopt); });
         return;
     }

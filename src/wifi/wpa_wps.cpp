@@ -10,7 +10,7 @@ using wpa::Event;
 // ---- WPS ----
 
 void WpaSupplicantBackend::wps(const std::string& pin, WpsDone done) {
-    if (wps_done_ || join_ || !control_.up()) {
+    if (wps_done_ || join_ || !control_.taking_requests()) {
         post([done = std::move(done)] { done(std::nullopt); });
         return;
     }

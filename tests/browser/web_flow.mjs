@@ -13,20 +13,22 @@
 
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import tty from 'node:tty';
-import { chromium } from 'playwright-core';
+import {
+  check, fillJoinForm, freePort, launchChromium, logIn, screenshotter, show, statusOnceItShows,
+  submitJoinForm, submitLogin, waitFor as waitForWithin,
+} from './web_steps.mjs';
 
 const binary = process.argv[2];
 if (!binary) {
   console.error('usage: node web_flow.mjs <wizfi250d binary>');
   process.exit(2);
 }
-const screenshots = process.env.WIZFI250D_SCREENSHOTS || '';
-const chromiumPath = process.env.WIZFI250D_CHROMIUM || '/usr/bin/chromium';
+const shoot = screenshotter(process.env.WIZFI250D_SCREENSHOTS || '');
 const timeout = 15000;
+const waitFor = (condition, what, ms = timeout) => waitForWithin(condition, what, ms);
 
 const banner = 'WizFi250 Version 1.0.5.2 (WIZnet Co.Ltd)\r\n';
 // The join's lines and events (spec §2.2 WJOIN), then its final code.
@@ -34,31 +36,6 @@ const joinEvents = (ssid) =>
   `Joining : ${ssid}\r\nSuccessfully joined : ${ssid}\r\n\r\n[Link-Up Event]\r\n` +
   '  IP Addr    : 127.0.0.1\r\n  Gateway    : 0.0.0.0\r\n';
 const joinOutput = (ssid) => `${joinEvents(ssid)}[OK]\r\n`;
-
-function show(bytes) {
-  return JSON.stringify(bytes);
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor(check, what, ms = timeout) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 // The host side of the UART: byte-exact expectations, as in the conformance transcripts.
 class Serial {
@@ -97,20 +74,10 @@ class Serial {
   }
 }
 
-function check(condition, what) {
-  if (!condition) throw new Error(`check failed: ${what}`);
-}
-
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wizfi250d-browser-'));
 let daemon = null;
 let serial = null;
 let context = null;
-
-async function shoot(page, name) {
-  if (!screenshots) return;
-  fs.mkdirSync(screenshots, { recursive: true });
-  await page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
-}
 
 async function main() {
   const port = await freePort();
@@ -130,14 +97,7 @@ async function main() {
   await serial.transact('AT+FWEBS=1,A', '[OK]\r\n');
   await serial.transact('AT+FWEBS=?', '1,A\r\n[OK]\r\n');
 
-  const profile = path.join(dir, 'chromium');
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: chromiumPath,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 390, height: 844 },  // a phone
-  });
+  context = await launchChromium(path.join(dir, 'chromium'));
   const page = context.pages()[0] || await context.newPage();
   page.setDefaultTimeout(timeout);
 
@@ -145,10 +105,7 @@ async function main() {
   await page.goto(`${base}/`);
   check(page.url() === `${base}/login`, `redirected to /login, at ${page.url()}`);
   await shoot(page, 'login');
-  await page.fill('#f-user', 'admin');
-  await page.fill('#f-password', 'admin');
-  await page.click('button[type=submit]');
-  await page.waitForURL(`${base}/`);
+  await logIn(page, base, 'admin', 'admin');
 
   // Status.
   const status = await page.textContent('main');
@@ -164,22 +121,11 @@ async function main() {
   await page.waitForURL(`${base}/wifi?scan=1`);
   check(await page.isVisible('text=The scan did not run'), 'the scan result is shown');
   check((await page.inputValue('#f-key')) === '', 'the Wi-Fi key is not sent back');
-  await page.fill('form[action="/wifi/join"] #f-ssid', 'LoopNet');
-  await page.selectOption('form[action="/wifi/join"] #f-security', 'WPA2');
-  await page.fill('form[action="/wifi/join"] #f-key', 'loopback-key-1');
+  await fillJoinForm(page, { ssid: 'LoopNet', security: 'WPA2', key: 'loopback-key-1' });
   await shoot(page, 'wifi');
-  await page.click('form[action="/wifi/join"] button[type=submit]');
-  await page.waitForSelector('text=Joining the network');
-  // AT+WLEAVE took the server down; it comes back with the link (the page started the join).
-  await waitFor(async () => {
-    try {
-      await page.goto(`${base}/`);
-      return (await page.textContent('main')).includes('LoopNet');
-    } catch {
-      return false;
-    }
-  }, 'the status page after the join');
-  check((await page.textContent('main')).includes('Join'), 'the join result is shown');
+  await submitJoinForm(page);
+  const joined = await statusOnceItShows(page, base, 'LoopNet', timeout);
+  check(joined.includes('Join'), 'the join result is shown');
   // The host sees the events of the page's AT+WLEAVE and AT+WJOIN, as after its own commands,
   // without their echo and final codes.
   await serial.expect(`\r\n[Link-Down Event]\r\n${joinEvents('LoopNet')}`);
@@ -217,10 +163,7 @@ async function main() {
   await page.waitForURL(`${base}/login`);
   await serial.transact('AT+MCWUI=?', 'admin,N3w-Passw0rd\r\n[OK]\r\n');
   // Saved again with the new login, then the reboot.
-  await page.fill('#f-user', 'admin');
-  await page.fill('#f-password', 'N3w-Passw0rd');
-  await page.click('button[type=submit]');
-  await page.waitForURL(`${base}/`);
+  await logIn(page, base, 'admin', 'N3w-Passw0rd');
   await page.click('nav >> text=System');
   await page.click('button:has-text("Save profile")');
   await page.waitForSelector('text=Save profile: done');
@@ -233,14 +176,9 @@ async function main() {
   await serial.transact('AT+FWEBS=?', '1,A\r\n[OK]\r\n');
   await page.goto(`${base}/`);
   check(page.url() === `${base}/login`, 'the reboot logged the browser out');
-  await page.fill('#f-user', 'admin');
-  await page.fill('#f-password', 'admin');
-  await page.click('button[type=submit]');
+  await submitLogin(page, 'admin', 'admin');
   await page.waitForSelector('text=Wrong user or password');
-  await page.fill('#f-user', 'admin');
-  await page.fill('#f-password', 'N3w-Passw0rd');
-  await page.click('button[type=submit]');
-  await page.waitForURL(`${base}/`);
+  await logIn(page, base, 'admin', 'N3w-Passw0rd');
   check((await page.textContent('main')).includes('LoopNet'), 'logged in after the reboot');
   check(!(await page.isVisible('text=factory login')), 'no factory warning with a changed login');
 

@@ -56,6 +56,22 @@ bool in_netns(pid_t pid, const std::string& ns);
 // Waits until `condition` holds (checked every 50 ms); its last value.
 bool eventually(const std::function<bool()>& condition, Millis timeout);
 
+// The test network's DHCP and DNS server: dnsmasq in the AP's namespace on `interface`, in the
+// foreground, leasing 203.0.113.100-150 for 2 minutes with `gateway` as router, DNS server and
+// echo.test. Every other name is NXDOMAIN and nothing is forwarded anywhere (--local=/#/). Its
+// lease file (leases), pid file (dnsmasq.pid) and log (dnsmasq.log) are in `dir`.
+struct DhcpServerSetup {
+    std::string netns;
+    std::string interface;
+    std::string gateway;
+    std::string dir;
+    // --bind-interfaces wants the interface's address before dnsmasq starts; --bind-dynamic
+    // takes it when it comes.
+    std::string bind = "--bind-interfaces";
+    std::vector<std::string> extra_options;
+};
+std::vector<std::string> dnsmasq_command(const DhcpServerSetup& setup);
+
 struct NsDaemonOptions {
     std::string netns;        // the daemon runs inside /run/netns/<netns>
     std::string dir;          // existing directory: pty link, state dir, log

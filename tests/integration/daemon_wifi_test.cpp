@@ -123,34 +123,13 @@ protected:
         ASSERT_TRUE(itest::eventually([&] { return exists(d_ + "/hostapd/" + net_.if_a()); }, 5s))
             << itest::read_file(d_ + "/hostapd.log");
 
-        // AP namespace: DHCP and DNS. --local=/#/: every other name is NXDOMAIN, nothing is
-        // forwarded anywhere.
-        ASSERT_TRUE(dnsmasq_.start({"ip",
-                                    "netns",
-                                    "exec",
-                                    ap_,
-                                    "dnsmasq",
-                                    "--keep-in-foreground",
-                                    "--conf-file=/dev/null",
-                                    "--no-resolv",
-                                    "--no-hosts",
-                                    "--no-poll",
-                                    "--local=/#/",
-                                    "--interface=" + net_.if_a(),
-                                    "--bind-interfaces",
-                                    "--except-interface=lo",
-                                    "--no-ping",
-                                    "--dhcp-authoritative",
-                                    "--dhcp-range=203.0.113.100,203.0.113.150,255.255.255.0,2m",
-                                    "--dhcp-option=option:router," + kApIp,
-                                    "--dhcp-option=option:dns-server," + kApIp,
-                                    "--host-record=echo.test," + kApIp,
-                                    "--dhcp-leasefile=" + d_ + "/leases",
-                                    "--pid-file=" + d_ + "/dnsmasq.pid",
-                                    "--log-facility=" + d_ + "/dnsmasq.log",
-                                    "--log-dhcp",
-                                    "--log-queries"},
-                                   d_ + "/dnsmasq.out"));
+        // AP namespace: DHCP and DNS.
+        itest::DhcpServerSetup dhcp;
+        dhcp.netns = ap_;
+        dhcp.interface = net_.if_a();
+        dhcp.gateway = kApIp;
+        dhcp.dir = d_;
+        ASSERT_TRUE(dnsmasq_.start(itest::dnsmasq_command(dhcp), d_ + "/dnsmasq.out"));
 
         // AP namespace: the echo servers.
         ASSERT_TRUE(tcp_echo_.start({"ip", "netns", "exec", ap_, "socat",

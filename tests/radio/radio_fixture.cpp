@@ -254,6 +254,7 @@ void RadioTest::TearDown() {
     }
     daemon_.reset();
     supplicant_.stop();
+    proxy_.stop();
     echo_.stop();
     dnsmasq_.stop();
     for (auto& entry : aps_)
@@ -310,33 +311,14 @@ void RadioTest::stop_ap(const Radio& radio) {
 void RadioTest::start_dhcp_server() {
     logs_.push_back("dnsmasq.log");
     logs_.push_back("leases");
-    ASSERT_TRUE(dnsmasq_.start({"ip",
-                                "netns",
-                                "exec",
-                                kAp1.ns,
-                                "dnsmasq",
-                                "--keep-in-foreground",
-                                "--conf-file=/dev/null",
-                                "--user=root",
-                                "--no-resolv",
-                                "--no-hosts",
-                                "--no-poll",
-                                "--local=/#/",
-                                "--interface=" + kAp1.interface,
-                                "--bind-dynamic",
-                                "--except-interface=lo",
-                                "--no-ping",
-                                "--dhcp-authoritative",
-                                "--dhcp-range=203.0.113.100,203.0.113.150,255.255.255.0,2m",
-                                "--dhcp-option=option:router," + kGateway,
-                                "--dhcp-option=option:dns-server," + kGateway,
-                                "--host-record=echo.test," + kGateway,
-                                "--dhcp-leasefile=" + d_ + "/leases",
-                                "--pid-file=" + d_ + "/dnsmasq.pid",
-                                "--log-facility=" + d_ + "/dnsmasq.log",
-                                "--log-dhcp",
-                                "--log-queries"},
-                               d_ + "/dnsmasq.out"));
+    itest::DhcpServerSetup dhcp;
+    dhcp.netns = kAp1.ns;
+    dhcp.interface = kAp1.interface;
+    dhcp.gateway = kGateway;
+    dhcp.dir = d_;
+    dhcp.bind = "--bind-dynamic";
+    dhcp.extra_options = {"--user=root"};
+    ASSERT_TRUE(dnsmasq_.start(itest::dnsmasq_command(dhcp), d_ + "/dnsmasq.out"));
     ASSERT_TRUE(itest::eventually([&] { return listens(dnsmasq_.pid(), "udp", 67); }, 5s))
         << read_file(d_ + "/dnsmasq.out") << read_file(d_ + "/dnsmasq.log");
 }
@@ -346,6 +328,28 @@ void RadioTest::start_echo_server() {
         {"ip", "netns", "exec", kAp1.ns, "socat", "TCP-LISTEN:5000,reuseaddr,fork", "PIPE"},
         d_ + "/tcp-echo.log"));
     ASSERT_TRUE(itest::eventually([&] { return listens(echo_.pid(), "tcp", 5000); }, 5s));
+}
+
+void RadioTest::start_http_proxy(const std::string& address, unsigned port,
+                                 const std::string& clients) {
+    ASSERT_FALSE(find_program("tinyproxy").empty())
+        << "tinyproxy is not installed (scripts/install-deps.sh --test installs tinyproxy-bin)";
+    // It forwards only to addresses of the test network (FilterDefaultDeny: the filter lists
+    // what is allowed): what a browser fetches by itself goes nowhere. -d: in the foreground,
+    // stopped by its PID. No Via header: the module sees the request as the browser sent it.
+    write_file(d_ + "/tinyproxy.filter", "^203\\.0\\.113\\.[0-9]+$\n");
+    write_file(d_ + "/tinyproxy.conf",
+               "Port " + std::to_string(port) + "\nListen " + address + "\nAllow " + clients +
+                   "\nTimeout 120\nMaxClients 8\nDisableViaHeader Yes\nFilter \"" + d_ +
+                   "/tinyproxy.filter\"\nFilterType ere\nFilterDefaultDeny Yes\n"
+                   "LogLevel Info\nLogFile \"" +
+                   d_ + "/tinyproxy.log\"\n");
+    logs_.push_back("tinyproxy.log");
+    ASSERT_TRUE(proxy_.start(
+        {"ip", "netns", "exec", kAp1.ns, "tinyproxy", "-d", "-c", d_ + "/tinyproxy.conf"},
+        d_ + "/tinyproxy.out"));
+    ASSERT_TRUE(itest::eventually([&] { return listens(proxy_.pid(), "tcp", port); }, 10s))
+        << read_file(d_ + "/tinyproxy.out") << read_file(d_ + "/tinyproxy.log");
 }
 
 void RadioTest::start_module(const std::string& daemon_conf_extra, bool supplicant) {
@@ -402,7 +406,13 @@ void RadioTest::join_expecting_success(const std::string& ssid, std::string& ip,
     ASSERT_TRUE(daemon_->send("AT+WJOIN\r"));
     std::string out;
     ASSERT_TRUE(daemon_->read_until(kFinal, out, timeout));
-    ip = module_lease();
+    // dnsmasq rewrites its lease file in place: a read may catch it empty.
+    itest::eventually(
+        [&] {
+            ip = module_lease();
+            return !ip.empty();
+        },
+        2s);
     ASSERT_FALSE(ip.empty()) << "no lease for " << kModule.mac << "\n" << out;
     std::string expected = joined_output(ssid, ip);
     const std::string failed_try = "Joining : " + ssid + "\r\nFailed to join: " + ssid + "\r\n";

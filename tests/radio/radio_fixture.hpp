@@ -87,6 +87,10 @@ protected:
     void start_dhcp_server();
     // A TCP echo server on kGateway:5000 in the AP namespace.
     void start_echo_server();
+    // tinyproxy, an HTTP proxy, in the AP namespace on address:port (clients from `clients`
+    // only): a browser outside the radios' world reaches the module's pages through it, from
+    // the AP's side of the radio.
+    void start_http_proxy(const std::string& address, unsigned port, const std::string& clients);
     // wpa_supplicant on kModule (global freq_list of the test channels) and the daemon's config.
     void start_module(const std::string& daemon_conf_extra = "", bool supplicant = true);
 
@@ -112,7 +116,7 @@ protected:
     itest::TempDir dir_;
     std::string d_;
     std::map<std::string, std::unique_ptr<itest::Process>> aps_;  // by interface
-    itest::Process dnsmasq_, echo_, supplicant_;
+    itest::Process dnsmasq_, echo_, supplicant_, proxy_;
     std::unique_ptr<itest::NsDaemon> daemon_;
     std::vector<std::string> logs_;       // printed when a test fails
     bool handshake_try_allowed_ = false;  // set by configure_station for WPA types

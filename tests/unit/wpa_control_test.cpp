@@ -290,6 +290,18 @@ TEST_F(WpaControlTest, NotConnectedRequestsFailAtOnce) {
     EXPECT_EQ(*result, std::nullopt);
 }
 
+TEST_F(WpaControlTest, ARequestMadeWhileAttachingWaitsForTheAttach) {
+    StandInWpaSupplicant standin(io_, dir_ + "/ctrl/wlan-standin");
+    wpa::Control control(io_, options());
+    control.start();  // the sockets are open and ATTACH is sent; its answer is not read yet
+    ASSERT_FALSE(control.up());
+    std::optional<std::optional<std::string>> result;
+    control.request("PING", [&](std::optional<std::string> reply) { result = reply; });
+    ASSERT_TRUE(run_until(io_, [&] { return result.has_value(); }));
+    EXPECT_EQ(*result, std::optional<std::string>("PONG\n"));
+    EXPECT_TRUE(control.up());
+}
+
 TEST_F(WpaControlTest, ReconnectsWhenWpaSupplicantComesBack) {
     StandInWpaSupplicant standin(io_, dir_ + "/ctrl/wlan-standin");
     wpa::Control control(io_, options());

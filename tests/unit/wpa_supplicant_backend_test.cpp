@@ -348,11 +348,12 @@ protected:
         o.interface = "wlan-standin";
         o.ctrl_dir = dir_ + "/ctrl";
         o.runtime_dir = dir_ + "/run";
-        // Long enough for the stand-in's answer under a sanitizer or qemu-user; the tests that
-        // wait for a try to time out wait three of these.
+        // Long enough for the stand-in's answer under a sanitizer or a loaded qemu-user; the
+        // tests that wait for a try to time out wait three of these, two tests wait for a scan
+        // that never ends.
         o.join_try_timeout = 1000ms;
-        o.scan_timeout = 300ms;
-        o.wps_timeout = 500ms;
+        o.scan_timeout = 1000ms;
+        o.wps_timeout = 2000ms;
         o.request_timeout = 1000ms;
         o.reconnect_interval = 50ms;
         o.ping_interval = 0ms;
@@ -780,6 +781,24 @@ TEST_F(WpaBackendTest, EapOptionMapsToIeee8021x) {
     // OPEN stays open.
     ASSERT_TRUE(join(profile(Security::open)).link);
     EXPECT_EQ(standin_->network(1).at("key_mgmt"), "NONE");
+}
+
+// A host that sends AT+WSCAN or AT+WJOIN at once after the boot banner meets a control
+// connection still waiting for ATTACH's answer: the command waits for it instead of failing.
+TEST_F(WpaBackendTest, CommandsBeforeTheAttachIsAnsweredWaitForIt) {
+    standin_->scan_lines = {"00:11:22:33:44:55\t2437\t-45\t[ESS]\tTestAP"};
+    start(options(), false);
+    std::optional<std::optional<std::vector<ScanResult>>> got;
+    backend_->scan(ScanFilter{}, [&](std::optional<std::vector<ScanResult>> r) { got = r; });
+    ASSERT_TRUE(run_until(io_, [&] { return got.has_value(); }));
+    ASSERT_TRUE(*got);
+    EXPECT_EQ((*got)->size(), 1u);
+
+    backend_.reset();
+    start(options(), false);
+    const JoinRun run = join(profile());
+    EXPECT_EQ(run.lines, joined_lines);
+    EXPECT_TRUE(run.link);
 }
 
 TEST_F(WpaBackendTest, WithoutWpaSupplicantEveryTryFails) {

@@ -131,12 +131,14 @@ public:
     void stop();
 
     bool up() const { return up_; }
+    // Up, or its sockets open and ATTACH on its way: a request now is answered once attached.
+    bool taking_requests() const { return up_ || command_socket_.is_open(); }
     // The control socket in use (resolved from ctrl_dir when ctrl_path was empty).
     const std::string& ctrl_path() const { return current_ctrl_path_; }
     // The interface name: the control socket's file name.
     std::string interface() const;
 
-    // Sends a command. Completes with nullopt at once (posted) while not connected.
+    // Sends a command. Completes with nullopt at once (posted) unless taking_requests().
     void request(std::string command, ReplyHandler done);
 
     // Sends a command at once, without waiting for (or reading) its reply, when connected; for
