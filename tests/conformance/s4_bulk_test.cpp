@@ -16,8 +16,11 @@
 #include <chrono>
 #include <cstdint>
 #include <iostream>
+#include <memory>
+#include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -67,6 +70,51 @@ void record_rss(const char* name, long kib) {
 void check_rss(long kib) {
     EXPECT_GT(kib, 0) << "VmRSS could not be read";
     EXPECT_LT(kib, kRssLimitKib) << "the daemon's VmRSS is " << kib << " KiB";
+}
+
+// One command-mode receive frame "{<cid>,127.0.0.1,<port>,<len>}<payload>\r\n" (spec §3.3) with
+// 1 <= len <= 1460, from a socket whose peer listens on ports[cid]. What comes before the frame
+// (an event) goes to *before; without before, it is an error.
+struct Frame {
+    unsigned cid = 0;
+    std::string payload;
+};
+
+::testing::AssertionResult read_frame(SerialLine& serial, const std::vector<std::uint16_t>& ports,
+                                      Frame& frame, std::string* before = nullptr) {
+    std::string header;
+    if (auto r = serial.read_through('}', 64, header); !r) return r;
+    const auto bad = [&](const char* why) {
+        return ::testing::AssertionFailure()
+               << "bad frame header \"" << escape_bytes(header) << "\": " << why;
+    };
+    const std::size_t start = header.find('{');
+    if (start == std::string::npos || (start > 0 && before == nullptr)) return bad("no {");
+    if (before != nullptr) *before = header.substr(0, start);
+    header.erase(0, start);
+    if (header.size() < 4 || header[2] != ',') return bad("no {<cid>,");
+    frame.cid = static_cast<unsigned>(std::stoul(header.substr(1, 1), nullptr, 16));
+    if (frame.cid >= ports.size()) return bad("no such socket");
+    const std::string prefix =
+        "{" + header.substr(1, 1) + ",127.0.0.1," + port_text(ports[frame.cid]) + ",";
+    const std::string length_text =
+        header.size() > prefix.size() + 1
+            ? header.substr(prefix.size(), header.size() - prefix.size() - 1)
+            : std::string();
+    if (header.compare(0, prefix.size(), prefix) != 0 || length_text.empty() ||
+        length_text.find_first_not_of("0123456789") != std::string::npos)
+        return bad("expected {<cid>,127.0.0.1,<the peer's port>,<len>}");
+    const std::size_t length = std::stoul(length_text);
+    if (length == 0 || length > kMaxFramePayload) return bad("length out of 1..1460");
+    std::string body;
+    if (auto r = serial.read_exactly(length + 2, body, kTimeout); !r) return r;
+    if (body.compare(length, 2, "\r\n") != 0)
+        return ::testing::AssertionFailure()
+               << "no CRLF after the " << length << " payload bytes: \""
+               << escape_bytes(body.substr(length)) << "\"";
+    body.resize(length);
+    frame.payload = std::move(body);
+    return ::testing::AssertionSuccess();
 }
 
 TEST(Spec4_Bulk, DataModeSerialToPeerOneMiB) {
@@ -325,7 +373,6 @@ TEST(Spec4_Bulk, CommandModeOneMiBArrivesAsFramesOfAtMost1460Bytes) {
 
     ::testing::AssertionResult sent = ::testing::AssertionSuccess();
     std::thread sender([&] { sent = peer.send_all(data); });
-    const std::string prefix = "{0,127.0.0.1," + port_text(listener.port()) + ",";
     std::string joined;
     joined.reserve(data.size());
     std::size_t frames = 0;
@@ -337,38 +384,14 @@ TEST(Spec4_Bulk, CommandModeOneMiBArrivesAsFramesOfAtMost1460Bytes) {
             parsed = ::testing::AssertionFailure() << "frames: deadline passed";
             break;
         }
-        std::string header;
-        parsed = serial.read_through('}', prefix.size() + 6, header);
-        if (!parsed) break;
-        const std::string length_text =
-            header.size() > prefix.size() + 1
-                ? header.substr(prefix.size(), header.size() - prefix.size() - 1)
-                : std::string();
-        if (header.compare(0, prefix.size(), prefix) != 0 || length_text.empty() ||
-            length_text.find_first_not_of("0123456789") != std::string::npos) {
-            parsed = ::testing::AssertionFailure()
-                     << "frame " << frames << " (after " << joined.size()
-                     << " bytes): bad header \"" << escape_bytes(header) << "\", expected \""
-                     << escape_bytes(prefix) << "<len>}\"";
+        Frame frame;
+        parsed = read_frame(serial, {listener.port()}, frame);
+        if (!parsed) {
+            parsed << " (frame " << frames << ", after " << joined.size() << " bytes)";
             break;
         }
-        const std::size_t length = std::stoul(length_text);
-        if (length == 0 || length > kMaxFramePayload) {
-            parsed = ::testing::AssertionFailure() << "frame " << frames << ": length " << length
-                                                   << " (1.." << kMaxFramePayload << " expected)";
-            break;
-        }
-        std::string body;
-        parsed = serial.read_exactly(length + 2, body, kTimeout);
-        if (!parsed) break;
-        if (body.compare(length, 2, "\r\n") != 0) {
-            parsed = ::testing::AssertionFailure()
-                     << "frame " << frames << ": no CRLF after the " << length
-                     << " payload bytes: \"" << escape_bytes(body.substr(length)) << "\"";
-            break;
-        }
-        joined.append(body, 0, length);
-        largest = std::max(largest, length);
+        joined += frame.payload;
+        largest = std::max(largest, frame.payload.size());
         ++frames;
     }
     sender.join();
@@ -386,6 +409,87 @@ TEST(Spec4_Bulk, CommandModeOneMiBArrivesAsFramesOfAtMost1460Bytes) {
     ASSERT_TRUE(d.expect_nothing(Millis{300}));
     ASSERT_TRUE(d.transact("AT", kOk));
     ASSERT_TRUE(d.transact("AT+SMGMT=0", disconnect_event(0) + std::string(kOk)));
+}
+
+// Command mode (spec §3.3) with three sockets receiving at once, more than the pty holds: the
+// frames of different sockets interleave, each socket's payloads, joined, are what its peer
+// sent, and a peer that closes is announced only after its last frame.
+TEST(Spec4_Bulk, CommandModeThreeSocketsAtOnceKeepEachStreamWhole) {
+    constexpr unsigned kSockets = 3;
+    Daemon d(loopback_options());
+    ASSERT_TRUE(start_and_join(d));
+    std::vector<std::unique_ptr<RawTcpListener>> listeners;
+    std::vector<RawTcpStream> peers(kSockets);
+    std::vector<std::uint16_t> ports;
+    std::vector<std::string> data;
+    for (unsigned cid = 0; cid < kSockets; ++cid) {
+        listeners.push_back(std::make_unique<RawTcpListener>());
+        ASSERT_TRUE(listeners.back()->listen());
+        ports.push_back(listeners.back()->port());
+        data.push_back(bulk_random_bytes(kMiB / 2, 0xb01c0010u + cid));
+        ASSERT_TRUE(d.transact("AT+SCON=O,TCN,127.0.0.1," + port_text(ports.back()) + ",,0",
+                               std::string(kOk) + connect_event(cid), kConnectTimeout));
+        ASSERT_TRUE(listeners.back()->accept(peers[cid]));
+    }
+    SerialLine serial;
+    ASSERT_TRUE(serial.open(d.link()));
+
+    std::vector<::testing::AssertionResult> sent(kSockets, ::testing::AssertionSuccess());
+    std::vector<std::thread> senders;
+    for (unsigned cid = 0; cid < kSockets; ++cid)
+        senders.emplace_back([&, cid] {
+            sent[cid] = peers[cid].send_all(data[cid]);
+            // The last socket's peer leaves once all is sent: its [DISCONNECT] follows its frames.
+            if (cid == kSockets - 1) peers[cid].close();
+        });
+    // The host reads nothing for a while: the queue fills and every socket waits.
+    std::this_thread::sleep_for(Millis{300});
+
+    std::vector<std::string> joined(kSockets);
+    std::set<unsigned> interleaved;
+    unsigned previous = kSockets;
+    std::size_t total = 0;
+    bool disconnected = false;
+    ::testing::AssertionResult parsed = ::testing::AssertionSuccess();
+    const auto deadline = Clock::now() + kBulkTimeout;
+    while (total < kSockets * kMiB / 2) {
+        if (Clock::now() > deadline) {
+            parsed = ::testing::AssertionFailure() << "frames: deadline passed";
+            break;
+        }
+        Frame frame;
+        std::string before;
+        parsed = read_frame(serial, ports, frame, &before);
+        if (!parsed) break;
+        if (!before.empty()) {
+            // Only the closed socket's event, and only after all of its bytes.
+            if (before != disconnect_event(kSockets - 1) || disconnected ||
+                joined[kSockets - 1].size() != data[kSockets - 1].size()) {
+                parsed = ::testing::AssertionFailure()
+                         << "\"" << escape_bytes(before) << "\" after "
+                         << joined[kSockets - 1].size() << " bytes of socket " << kSockets - 1;
+                break;
+            }
+            disconnected = true;
+        }
+        if (previous != kSockets && previous != frame.cid) interleaved.insert(frame.cid);
+        previous = frame.cid;
+        joined[frame.cid] += frame.payload;
+        total += frame.payload.size();
+    }
+    for (auto& sender : senders)
+        sender.join();
+    ASSERT_TRUE(parsed);
+    for (unsigned cid = 0; cid < kSockets; ++cid) {
+        ASSERT_TRUE(sent[cid]) << "socket " << cid;
+        ASSERT_EQ(compare_bulk(data[cid], joined[cid]), "") << "socket " << cid;
+    }
+    // Fairness: no socket's bytes all came before the others'.
+    EXPECT_EQ(interleaved.size(), std::size_t{kSockets}) << "frames did not interleave";
+    if (!disconnected) {
+        ASSERT_TRUE(d.expect(disconnect_event(kSockets - 1), kTimeout));
+    }
+    ASSERT_TRUE(d.transact("AT", kOk));
 }
 
 }  // namespace
