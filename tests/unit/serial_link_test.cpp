@@ -559,6 +559,37 @@ TEST_F(SerialLinkTest, StdioEndsOnceAfterTheLastAnswerIsWritten) {
     EXPECT_FALSE(link_->is_open());
 }
 
+// The terminal is written only through asynchronous writes: lent parts, more than one write
+// offers, leave in order from there too, and release() runs once.
+TEST_F(SerialLinkTest, StdioWritesLentPartsInOrder) {
+    StdioRedirect stdio;
+    link_ = std::make_unique<SerialLink>(io_, *SerialSpec::parse("stdio"));
+    link_->start(
+        UartSettings{}, [](std::string_view) {}, [] {});
+    const std::string lent = numbered_lines(400);
+    const std::string texts = "<frame>";
+    std::vector<std::string_view> parts;
+    std::string expected;
+    for (std::size_t at = 0; at < lent.size(); at += 40) {
+        parts.push_back(texts);
+        parts.push_back(std::string_view(lent).substr(at, 40));
+        expected += texts + lent.substr(at, 40);
+    }
+    ASSERT_GT(parts.size(), 64U);
+    int released = 0;
+    ASSERT_TRUE(
+        link_->write_parts_borrowing(parts.data(), parts.size(), texts, [&] { ++released; }));
+    std::string got;
+    ASSERT_TRUE(run_until([&] {
+        got += stdio.output();
+        return released > 0;
+    }));
+    got += stdio.output();
+    EXPECT_NE(got.find(expected), std::string::npos);
+    EXPECT_EQ(released, 1);
+    link_.reset();
+}
+
 // AT+USET asks the device whether it makes a rate only once what was written has left it (a
 // rate change garbles bytes still on their way), and answers from the loop. A pty slave stands
 // for the device here: it takes any rate, and its output queue shows what waits.
