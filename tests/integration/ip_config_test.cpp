@@ -157,11 +157,7 @@ protected:
     void start_dhcp_server() {
         if (find_program("dnsmasq").empty()) GTEST_SKIP() << "dnsmasq is not installed";
         const std::string d = dir_.path();
-        itest::DhcpServerSetup dhcp;
-        dhcp.netns = net_.ns_a();
-        dhcp.interface = net_.if_a();
-        dhcp.gateway = "203.0.113.1";
-        dhcp.dir = d;
+        itest::DhcpServerSetup dhcp(net_.ns_a(), net_.if_a(), "203.0.113.1", d);
         ASSERT_TRUE(dnsmasq_.start(itest::dnsmasq_command(dhcp), d + "/dnsmasq.out"));
         ASSERT_TRUE(eventually(
             [&] {

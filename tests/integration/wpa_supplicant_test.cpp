@@ -469,11 +469,7 @@ int backend_child(NsChild::Channel& channel, WpaBackendOptions options, Profile 
 TEST_F(WpaSupplicantIntegration, JoinWithRealDhcpInsideTheStationNamespace) {
     const std::string client = find_program("udhcpc").empty() ? "auto" : "udhcpc";
     if (find_program("dnsmasq").empty()) GTEST_SKIP() << "dnsmasq is not installed";
-    itest::DhcpServerSetup dhcp;
-    dhcp.netns = net_.ns_a();
-    dhcp.interface = net_.if_a();
-    dhcp.gateway = "203.0.113.1";
-    dhcp.dir = d_;
+    itest::DhcpServerSetup dhcp(net_.ns_a(), net_.if_a(), "203.0.113.1", d_);
     ASSERT_TRUE(dnsmasq_.start(itest::dnsmasq_command(dhcp), d_ + "/dnsmasq.out"));
     auto o = options();
     o.ip.dhcp_client = client;
