@@ -21,6 +21,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -61,6 +62,12 @@ bool eventually(const std::function<bool()>& condition, Millis timeout);
 // echo.test. Every other name is NXDOMAIN and nothing is forwarded anywhere (--local=/#/). Its
 // lease file (leases), pid file (dnsmasq.pid) and log (dnsmasq.log) are in `dir`.
 struct DhcpServerSetup {
+    DhcpServerSetup(std::string in_netns, std::string on_interface, std::string gateway_address,
+                    std::string files_dir)
+        : netns(std::move(in_netns)),
+          interface(std::move(on_interface)),
+          gateway(std::move(gateway_address)),
+          dir(std::move(files_dir)) {}
     std::string netns;
     std::string interface;
     std::string gateway;

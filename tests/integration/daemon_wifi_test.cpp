@@ -124,11 +124,7 @@ protected:
             << itest::read_file(d_ + "/hostapd.log");
 
         // AP namespace: DHCP and DNS.
-        itest::DhcpServerSetup dhcp;
-        dhcp.netns = ap_;
-        dhcp.interface = net_.if_a();
-        dhcp.gateway = kApIp;
-        dhcp.dir = d_;
+        itest::DhcpServerSetup dhcp(ap_, net_.if_a(), kApIp, d_);
         ASSERT_TRUE(dnsmasq_.start(itest::dnsmasq_command(dhcp), d_ + "/dnsmasq.out"));
 
         // AP namespace: the echo servers.

@@ -24,6 +24,7 @@
 #include <thread>
 
 #include "../../src/wifi/child_process.hpp"
+#include "daemon_wifi_support.hpp"
 #include "netns.hpp"
 #include "wizfi250d/net/dns_client.hpp"
 #include "wizfi250d/wifi/ip_config.hpp"
@@ -156,31 +157,8 @@ protected:
     void start_dhcp_server() {
         if (find_program("dnsmasq").empty()) GTEST_SKIP() << "dnsmasq is not installed";
         const std::string d = dir_.path();
-        ASSERT_TRUE(dnsmasq_.start({"ip",
-                                    "netns",
-                                    "exec",
-                                    net_.ns_a(),
-                                    "dnsmasq",
-                                    "--keep-in-foreground",
-                                    "--conf-file=/dev/null",
-                                    "--no-resolv",
-                                    "--no-hosts",
-                                    "--no-poll",
-                                    "--local=/#/",
-                                    "--interface=" + net_.if_a(),
-                                    "--bind-interfaces",
-                                    "--except-interface=lo",
-                                    "--no-ping",
-                                    "--dhcp-authoritative",
-                                    "--dhcp-range=203.0.113.100,203.0.113.150,255.255.255.0,2m",
-                                    "--dhcp-option=option:router,203.0.113.1",
-                                    "--dhcp-option=option:dns-server,203.0.113.1",
-                                    "--dhcp-leasefile=" + d + "/leases",
-                                    "--pid-file=" + d + "/dnsmasq.pid",
-                                    "--log-facility=" + d + "/dnsmasq.log",
-                                    "--log-dhcp",
-                                    "--host-record=echo.test,203.0.113.1"},
-                                   d + "/dnsmasq.out"));
+        itest::DhcpServerSetup dhcp(net_.ns_a(), net_.if_a(), "203.0.113.1", d);
+        ASSERT_TRUE(dnsmasq_.start(itest::dnsmasq_command(dhcp), d + "/dnsmasq.out"));
         ASSERT_TRUE(eventually(
             [&] {
                 return itest::read_file(d + "/dnsmasq.log").find("DHCP, IP range") !=

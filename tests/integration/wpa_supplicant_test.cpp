@@ -37,6 +37,7 @@
 
 #include "../../src/wifi/child_process.hpp"
 #include "../unit/wpa_standin.hpp"
+#include "daemon_wifi_support.hpp"
 #include "netns.hpp"
 #include "wizfi250d/module/module.hpp"
 #include "wizfi250d/serial/serial_link.hpp"
@@ -468,30 +469,8 @@ int backend_child(NsChild::Channel& channel, WpaBackendOptions options, Profile 
 TEST_F(WpaSupplicantIntegration, JoinWithRealDhcpInsideTheStationNamespace) {
     const std::string client = find_program("udhcpc").empty() ? "auto" : "udhcpc";
     if (find_program("dnsmasq").empty()) GTEST_SKIP() << "dnsmasq is not installed";
-    ASSERT_TRUE(dnsmasq_.start({"ip",
-                                "netns",
-                                "exec",
-                                net_.ns_a(),
-                                "dnsmasq",
-                                "--keep-in-foreground",
-                                "--conf-file=/dev/null",
-                                "--no-resolv",
-                                "--no-hosts",
-                                "--no-poll",
-                                "--local=/#/",
-                                "--interface=" + net_.if_a(),
-                                "--bind-interfaces",
-                                "--except-interface=lo",
-                                "--no-ping",
-                                "--dhcp-authoritative",
-                                "--dhcp-range=203.0.113.100,203.0.113.150,255.255.255.0,2m",
-                                "--dhcp-option=option:router,203.0.113.1",
-                                "--dhcp-option=option:dns-server,203.0.113.1",
-                                "--dhcp-leasefile=" + d_ + "/leases",
-                                "--pid-file=" + d_ + "/dnsmasq.pid",
-                                "--log-facility=" + d_ + "/dnsmasq.log",
-                                "--log-dhcp"},
-                               d_ + "/dnsmasq.out"));
+    itest::DhcpServerSetup dhcp(net_.ns_a(), net_.if_a(), "203.0.113.1", d_);
+    ASSERT_TRUE(dnsmasq_.start(itest::dnsmasq_command(dhcp), d_ + "/dnsmasq.out"));
     auto o = options();
     o.ip.dhcp_client = client;
     o.ip.runtime_dir = d_ + "/run";

@@ -311,11 +311,7 @@ void RadioTest::stop_ap(const Radio& radio) {
 void RadioTest::start_dhcp_server() {
     logs_.push_back("dnsmasq.log");
     logs_.push_back("leases");
-    itest::DhcpServerSetup dhcp;
-    dhcp.netns = kAp1.ns;
-    dhcp.interface = kAp1.interface;
-    dhcp.gateway = kGateway;
-    dhcp.dir = d_;
+    itest::DhcpServerSetup dhcp(kAp1.ns, kAp1.interface, kGateway, d_);
     dhcp.bind = "--bind-dynamic";
     dhcp.extra_options = {"--user=root"};
     ASSERT_TRUE(dnsmasq_.start(itest::dnsmasq_command(dhcp), d_ + "/dnsmasq.out"));
