@@ -182,18 +182,24 @@ void SerialLink::read_more() {
 }
 
 void SerialLink::wait_readable() {
-    reading_ = true;
-    port_->input().async_wait(boost::asio::posix::descriptor_base::wait_read,
-                              [this, alive = std::weak_ptr<bool>(alive_),
-                               generation = generation_](const boost::system::error_code& ec) {
-                                  if (alive.expired()) return;
-                                  reading_ = false;
-                                  if (ec && !is_abort(ec) && is_current(generation)) {
-                                      lost(ec);
-                                      return;
-                                  }
-                                  read_more();
-                              });
+    wait_ready(port_->input(), boost::asio::posix::descriptor_base::wait_read, reading_,
+               &SerialLink::read_more);
+}
+
+void SerialLink::wait_ready(boost::asio::posix::descriptor& descriptor,
+                            boost::asio::posix::descriptor_base::wait_type what, bool& pending,
+                            void (SerialLink::*then)()) {
+    pending = true;
+    descriptor.async_wait(what, [this, &pending, then, alive = std::weak_ptr<bool>(alive_),
+                                 generation = generation_](const boost::system::error_code& ec) {
+        if (alive.expired()) return;
+        pending = false;
+        if (ec && !is_abort(ec) && is_current(generation)) {
+            lost(ec);
+            return;
+        }
+        (this->*then)();
+    });
 }
 
 void SerialLink::deliver_held_input() {
@@ -424,20 +430,14 @@ bool SerialLink::write_front_now() {
                      : front_offset_ == chunk.bytes.size();
     if (all_taken) return true;
     // The device is full: a readiness edge comes when it has room again.
-    writing_ = true;
-    port_->output().async_wait(boost::asio::posix::descriptor_base::wait_write,
-                               [this, alive = std::weak_ptr<bool>(alive_),
-                                generation = generation_](const boost::system::error_code& ec) {
-                                   if (alive.expired()) return;
-                                   writing_ = false;
-                                   if (ec && !is_abort(ec) && is_current(generation)) {
-                                       lost(ec);
-                                       return;
-                                   }
-                                   woke_for_room_ = true;
-                                   write_more();
-                               });
+    wait_ready(port_->output(), boost::asio::posix::descriptor_base::wait_write, writing_,
+               &SerialLink::write_after_waiting_for_room);
     return false;
+}
+
+void SerialLink::write_after_waiting_for_room() {
+    woke_for_room_ = true;
+    write_more();
 }
 
 void SerialLink::start_async_write() {

@@ -55,6 +55,16 @@ constexpr Millis kOptionTimeout{30000};
     }
 }
 
+// A joined daemon with AT+FSOCK=5,5 (a TCP socket with no rx/tx for 5 s is closed) and socket 0
+// a TCP client of `server`, `peer` its far end.
+::testing::AssertionResult tcp_client_with_idle_limit(Daemon& d, TcpServer& server,
+                                                      TcpConnection& peer) {
+    if (auto r = server.listen(); !r) return r;
+    if (auto r = start_and_join(d); !r) return r;
+    if (auto r = d.transact("AT+FSOCK=5,5", "[OK]\r\n"); !r) return r;
+    return open_tcp_client(d, server, peer, 0);
+}
+
 // Kills the daemon with SIGKILL (an unclean exit, like a watchdog reset) and waits until it is
 // gone without reaping it: the harness's stop() reaps it and reports it as "stopped by itself",
 // which is the expected outcome here.
@@ -361,12 +371,9 @@ TEST(Spec5_5_ServiceOptions, Fsock5ClosesAnIdleTcpConnectionAndTheServerListensA
 
 TEST(Spec5_5_ServiceOptions, Fsock5ClosesAnIdleTcpClient) {
     TcpServer server;
-    ASSERT_TRUE(server.listen());
     Daemon d(loopback_options());
-    ASSERT_TRUE(start_and_join(d));
-    ASSERT_TRUE(d.transact("AT+FSOCK=5,5", "[OK]\r\n"));
     TcpConnection peer;
-    ASSERT_TRUE(open_tcp_client(d, server, peer, 0));
+    ASSERT_TRUE(tcp_client_with_idle_limit(d, server, peer));
     ASSERT_TRUE(d.expect(disconnect_event(0), kOptionTimeout));
     ASSERT_TRUE(peer.expect_closed());
     ASSERT_TRUE(d.transact("AT+SMGMT=?", smgmt_header(0) + "[OK]\r\n"));
@@ -377,12 +384,9 @@ TEST(Spec5_5_ServiceOptions, Fsock5ClosesAnIdleTcpClient) {
 // closes it. Each phase runs longer than the 5 s limit.
 TEST(Spec5_5_ServiceOptions, Fsock5CountsReceivedAndSentBytesAsActivity) {
     TcpServer server;
-    ASSERT_TRUE(server.listen());
     Daemon d(loopback_options());
-    ASSERT_TRUE(start_and_join(d));
-    ASSERT_TRUE(d.transact("AT+FSOCK=5,5", "[OK]\r\n"));
     TcpConnection peer;
-    ASSERT_TRUE(open_tcp_client(d, server, peer, 0));
+    ASSERT_TRUE(tcp_client_with_idle_limit(d, server, peer));
     constexpr int kPhaseSeconds = 7;
     // The peer sends once a second: M< {0,127.0.0.1,<port>,2}rx\r\n each time, no
     // [DISCONNECT 0] between them.

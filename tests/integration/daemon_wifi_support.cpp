@@ -148,32 +148,31 @@ bool eventually(const std::function<bool()>& condition, Millis timeout) {
     return condition();
 }
 
+std::vector<std::string> dnsmasq_base_command(const std::string& netns) {
+    return {"ip",
+            "netns",
+            "exec",
+            netns,
+            "dnsmasq",
+            "--keep-in-foreground",
+            "--conf-file=/dev/null",
+            "--no-resolv",
+            "--no-hosts",
+            "--no-poll",
+            "--local=/#/"};
+}
+
 std::vector<std::string> dnsmasq_command(const DhcpServerSetup& setup) {
-    std::vector<std::string> argv{"ip",
-                                  "netns",
-                                  "exec",
-                                  setup.netns,
-                                  "dnsmasq",
-                                  "--keep-in-foreground",
-                                  "--conf-file=/dev/null",
-                                  "--no-resolv",
-                                  "--no-hosts",
-                                  "--no-poll",
-                                  "--local=/#/",
-                                  "--interface=" + setup.interface,
-                                  setup.bind,
-                                  "--except-interface=lo",
-                                  "--no-ping",
-                                  "--dhcp-authoritative",
-                                  "--dhcp-range=203.0.113.100,203.0.113.150,255.255.255.0,2m",
-                                  "--dhcp-option=option:router," + setup.gateway,
-                                  "--dhcp-option=option:dns-server," + setup.gateway,
-                                  "--host-record=echo.test," + setup.gateway,
-                                  "--dhcp-leasefile=" + setup.dir + "/leases",
-                                  "--pid-file=" + setup.dir + "/dnsmasq.pid",
-                                  "--log-facility=" + setup.dir + "/dnsmasq.log",
-                                  "--log-dhcp",
-                                  "--log-queries"};
+    std::vector<std::string> argv = dnsmasq_base_command(setup.netns);
+    argv.insert(
+        argv.end(),
+        {"--interface=" + setup.interface, setup.bind, "--except-interface=lo", "--no-ping",
+         "--dhcp-authoritative", "--dhcp-range=203.0.113.100,203.0.113.150,255.255.255.0,2m",
+         "--dhcp-option=option:router," + setup.gateway,
+         "--dhcp-option=option:dns-server," + setup.gateway,
+         "--host-record=echo.test," + setup.gateway, "--dhcp-leasefile=" + setup.dir + "/leases",
+         "--pid-file=" + setup.dir + "/dnsmasq.pid", "--log-facility=" + setup.dir + "/dnsmasq.log",
+         "--log-dhcp", "--log-queries"});
     argv.insert(argv.end(), setup.extra_options.begin(), setup.extra_options.end());
     return argv;
 }

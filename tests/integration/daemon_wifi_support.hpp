@@ -57,10 +57,15 @@ bool in_netns(pid_t pid, const std::string& ns);
 // Waits until `condition` holds (checked every 50 ms); its last value.
 bool eventually(const std::function<bool()>& condition, Millis timeout);
 
+// dnsmasq in the foreground in `netns`, with no configuration file, no upstream servers and no
+// hosts file: every name it is not told is NXDOMAIN and nothing is forwarded (--local=/#/). The
+// caller adds where it listens and what it serves.
+std::vector<std::string> dnsmasq_base_command(const std::string& netns);
+
 // The test network's DHCP and DNS server: dnsmasq in the AP's namespace on `interface`, in the
 // foreground, leasing 203.0.113.100-150 for 2 minutes with `gateway` as router, DNS server and
-// echo.test. Every other name is NXDOMAIN and nothing is forwarded anywhere (--local=/#/). Its
-// lease file (leases), pid file (dnsmasq.pid) and log (dnsmasq.log) are in `dir`.
+// echo.test (dnsmasq_base_command otherwise). Its lease file (leases), pid file (dnsmasq.pid) and
+// log (dnsmasq.log) are in `dir`.
 struct DhcpServerSetup {
     DhcpServerSetup(std::string in_netns, std::string on_interface, std::string gateway_address,
                     std::string files_dir)

@@ -107,24 +107,11 @@ protected:
 
     void start_dnsmasq(itest::Process& process, const std::string& name, const std::string& address,
                        const std::vector<std::string>& extra) {
-        std::vector<std::string> argv{"ip",
-                                      "netns",
-                                      "exec",
-                                      ap_,
-                                      "dnsmasq",
-                                      "--keep-in-foreground",
-                                      "--conf-file=/dev/null",
-                                      "--no-resolv",
-                                      "--no-hosts",
-                                      "--no-poll",
-                                      "--local=/#/",
-                                      "--listen-address=" + address,
-                                      "--bind-interfaces",
-                                      "--except-interface=lo",
-                                      "--no-ping",
-                                      "--pid-file=" + d_ + "/" + name + ".pid",
-                                      "--log-facility=" + d_ + "/" + name + ".log",
-                                      "--log-queries"};
+        std::vector<std::string> argv = itest::dnsmasq_base_command(ap_);
+        argv.insert(argv.end(),
+                    {"--listen-address=" + address, "--bind-interfaces", "--except-interface=lo",
+                     "--no-ping", "--pid-file=" + d_ + "/" + name + ".pid",
+                     "--log-facility=" + d_ + "/" + name + ".log", "--log-queries"});
         argv.insert(argv.end(), extra.begin(), extra.end());
         ASSERT_TRUE(process.start(argv, d_ + "/" + name + ".out"));
     }

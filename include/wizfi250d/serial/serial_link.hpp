@@ -6,6 +6,7 @@
 #include <array>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <cstddef>
@@ -135,6 +136,11 @@ private:
     // Reads what the device holds and delivers it; waits for more with wait_readable().
     void read_more();
     void wait_readable();
+    // Sets `pending` until `descriptor` is ready for `what`, then runs `then`; an error of the
+    // current port loses it instead.
+    void wait_ready(boost::asio::posix::descriptor& descriptor,
+                    boost::asio::posix::descriptor_base::wait_type what, bool& pending,
+                    void (SerialLink::*then)());
     void deliver_held_input();
     // Writes the queue while the device takes it; then waits for room, a hold or an
     // asynchronous write.
@@ -142,6 +148,7 @@ private:
     // One writev of the front chunk: true when the device took all of it, else the link waits
     // for room (or has lost the device).
     bool write_front_now();
+    void write_after_waiting_for_room();
     void start_async_write();
     bool front_written() const;
     FrontVectors front_vectors();
