@@ -32,6 +32,8 @@
 # The program runs with the caller's working directory, its stdin empty, its stdout and stderr
 # streamed live to the runner's. The runner exits with the program's status, or:
 #    77  the VM cannot be had here (no qemu, no kernel package): the reason is on stderr;
+#    75  a --forward host port was taken before qemu could listen on it (the caller may pick
+#        another and run again);
 #   124  the timeout struck;
 #   125  the VM failed (the kernel's console log is printed).
 #
@@ -43,7 +45,7 @@
 # Example: scripts/vm/run-in-vm.sh --radios 2 -- iw dev
 set -euo pipefail
 
-readonly skip_status=77 timeout_status=124 vm_failed_status=125
+readonly skip_status=77 timeout_status=124 vm_failed_status=125 port_taken_status=75
 die_skip() { echo "run-in-vm: cannot run the VM: $*" >&2; exit "$skip_status"; }
 die_usage() { echo "run-in-vm: $*" >&2; exit 2; }
 
@@ -285,6 +287,10 @@ if [ "$qemu_status" = 124 ] || [ "$qemu_status" = 137 ]; then
 fi
 if [ -s "$run/status" ]; then
   exit "$(cat "$run/status")"
+fi
+if grep -q 'Could not set up host forwarding rule' "$run/qemu.log"; then
+  echo "run-in-vm: a forwarded host port is taken: $(grep -m1 'host forwarding' "$run/qemu.log")" >&2
+  exit "$port_taken_status"
 fi
 echo "run-in-vm: the VM ended without the program's status (qemu exit $qemu_status)" >&2
 tail -n 30 "$run/qemu.log" "$run/console.log" >&2 2>/dev/null || true

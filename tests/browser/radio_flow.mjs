@@ -42,25 +42,36 @@ fs.mkdirSync(exchange);
 let context = null;
 
 // The VM's side, started first: it prints its own progress; its status is the guest test's.
-const proxyPort = await freePort();
-const vm = spawn(runner, ['--radios', '4', '--timeout', String(vmTimeoutSeconds),
-  '--forward', `${proxyPort}:${proxyGuestPort}`, '--share', exchange,
-  '--env', `WIZFI250D_BROWSER_EXCHANGE=${exchange}`, '--env', 'WIZFI250D_RADIO_REQUIRED=1',
-  '--', radioTests, '--gtest_filter=RadioWebBrowser.*'], { stdio: ['ignore', 'inherit', 'pipe'] });
+// The forwarded host port is picked free and handed to qemu, which may find it taken by then
+// (run-in-vm.sh exits 75): the VM is then started again on another port.
+const portTakenStatus = 75;
+const vmAttempts = 3;
+let proxyPort = 0;
+let vm = null;
+let vmStatus = null;
+let vmEnded = null;
 // The runner's stderr goes on to ours; its reason for a skip is kept for the skip's message.
 let skipReason = 'run-in-vm.sh exited 77';
-vm.stderr.on('data', (chunk) => {
-  process.stderr.write(chunk);
-  const reason = /run-in-vm: cannot run the VM: (.*)/.exec(chunk.toString());
-  if (reason) skipReason = reason[1];
-});
-let vmStatus = null;
-const vmEnded = new Promise((resolve) => {
-  vm.once('close', (code, signal) => {
-    vmStatus = code ?? 128 + (os.constants.signals[signal] || 0);
-    resolve(vmStatus);
+
+async function startVm() {
+  proxyPort = await freePort();
+  vmStatus = null;
+  vm = spawn(runner, ['--radios', '4', '--timeout', String(vmTimeoutSeconds),
+    '--forward', `${proxyPort}:${proxyGuestPort}`, '--share', exchange,
+    '--env', `WIZFI250D_BROWSER_EXCHANGE=${exchange}`, '--env', 'WIZFI250D_RADIO_REQUIRED=1',
+    '--', radioTests, '--gtest_filter=RadioWebBrowser.*'], { stdio: ['ignore', 'inherit', 'pipe'] });
+  vm.stderr.on('data', (chunk) => {
+    process.stderr.write(chunk);
+    const reason = /run-in-vm: cannot run the VM: (.*)/.exec(chunk.toString());
+    if (reason) skipReason = reason[1];
   });
-});
+  vmEnded = new Promise((resolve) => {
+    vm.once('close', (code, signal) => {
+      vmStatus = code ?? 128 + (os.constants.signals[signal] || 0);
+      resolve(vmStatus);
+    });
+  });
+}
 
 // The VM's `ready`: key=value lines (address, ssid, security, channel, key).
 function readyNetwork() {
@@ -127,8 +138,13 @@ async function flow(network) {
 
 let status = 0;
 try {
-  const network = await waitFor(() => readyNetwork() || vmStatus !== null, 'the VM\'s ready',
-    vmTimeoutSeconds * 1000);
+  let network = true;
+  for (let attempt = 1; attempt <= vmAttempts && network === true; ++attempt) {
+    await startVm();
+    network = await waitFor(() => readyNetwork() || vmStatus !== null, 'the VM\'s ready',
+      vmTimeoutSeconds * 1000);
+    if (network === true && vmStatus !== portTakenStatus) break;
+  }
   if (network === true) {
     status = vmStatus === 77 ? 77 : 1;
     if (status === 77) {
@@ -161,7 +177,7 @@ try {
   console.error(`browser flow: FAILED: ${error.stack || error}`);
 }
 if (context) await context.close().catch(() => {});
-if (vmStatus === null) {
+if (vm && vmStatus === null) {
   vm.kill('SIGTERM');
   await vmEnded;
 }
