@@ -26,7 +26,6 @@ cd "$(dirname "$0")/.."
 # scripts/install-deps.sh, for the target architecture).
 target_packages=(
   libboost-dev libssl-dev libspdlog-dev
-  libnl-3-dev libnl-genl-3-dev libnl-route-3-dev
   libmosquitto-dev
   libgtest-dev libgmock-dev
 )

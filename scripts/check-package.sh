@@ -164,10 +164,13 @@ echo "package: $deb"
 
 check "package version is $version" \
   test "$(dpkg-deb -f "$deb" Version)" = "$version"
-check "Depends lists adduser and the shared libraries (libssl3, libnl-3-200)" \
+check "Depends lists adduser and the shared libraries (libssl3, libmosquitto1)" \
   bash -c "dpkg-deb -f '$deb' Depends | grep -q 'adduser' &&
            dpkg-deb -f '$deb' Depends | grep -q 'libssl3' &&
-           dpkg-deb -f '$deb' Depends | grep -q 'libnl-3-200'"
+           dpkg-deb -f '$deb' Depends | grep -q 'libmosquitto1'"
+# Netlink is spoken on plain sockets (src/wifi/netlink_socket.cpp): no libnl.
+check "Depends does not list libnl" \
+  bash -c "! dpkg-deb -f '$deb' Depends | grep -q 'libnl'"
 # The daemon speaks systemd's notification protocol itself: no libsystemd.
 check "Depends does not list libsystemd0" \
   bash -c "! dpkg-deb -f '$deb' Depends | grep -q 'libsystemd'"

@@ -7,7 +7,6 @@ set -euo pipefail
 build_packages=(
   build-essential cmake pkg-config
   libboost-dev libssl-dev libspdlog-dev
-  libnl-3-dev libnl-genl-3-dev libnl-route-3-dev
   libmosquitto-dev
 )
 test_packages=(

@@ -23,7 +23,7 @@ set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
 
-# pkg-config: only the target's .pc files (libnl, openssl).
+# pkg-config: only the target's .pc files (libmosquitto).
 set(ENV{PKG_CONFIG_LIBDIR}
     "/usr/lib/${WIZFI250D_CROSS_TRIPLET}/pkgconfig:/usr/share/pkgconfig")
 set(ENV{PKG_CONFIG_PATH} "")

@@ -11,7 +11,7 @@
 //    <runtime_dir>/dhcp-<interface>.lease (written under another name, then renamed). It never
 //    touches /etc/resolv.conf, the addresses or the routes.
 //  - The daemon sees the rename through inotify, reads the file, and applies the address and
-//    the default route itself through rtnetlink (libnl-route), so it knows exactly what it added
+//    the default route itself through rtnetlink (rtnetlink.hpp), so it knows exactly what it added
 //    and removes exactly that on release(). dhcpcd is started with --noconfigure so it leaves
 //    the interface alone too.
 //  - Name servers: the first one the DHCP server gave, then 8.8.8.8 (spec §2.2 WNET).

@@ -1,84 +1,41 @@
 // SPDX-License-Identifier: Apache-2.0
-// libnl-route wrapper (see rtnetlink.hpp).
+// The rtnetlink requests of the IP configuration (see rtnetlink.hpp).
 
 #include "rtnetlink.hpp"
 
 #include <arpa/inet.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
-#include <netlink/addr.h>
-#include <netlink/errno.h>
-#include <netlink/netlink.h>
-#include <netlink/route/addr.h>
-#include <netlink/route/link.h>
-#include <netlink/route/route.h>
-#include <netlink/socket.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 
+#include <cerrno>
 #include <cstdint>
-#include <memory>
 
 namespace wizfi250d {
 
 namespace {
 
-struct AddrDeleter {
-    void operator()(nl_addr* a) const { nl_addr_put(a); }
-};
-struct RtnlAddrDeleter {
-    void operator()(rtnl_addr* a) const { rtnl_addr_put(a); }
-};
-struct RouteDeleter {
-    void operator()(rtnl_route* r) const { rtnl_route_put(r); }
-};
-struct LinkDeleter {
-    void operator()(rtnl_link* l) const { rtnl_link_put(l); }
-};
-using AddrPtr = std::unique_ptr<nl_addr, AddrDeleter>;
-
-AddrPtr make_addr(Ipv4 address, unsigned prefix) {
-    const std::uint32_t network_order = htonl(address.to_uint());
-    AddrPtr a(nl_addr_build(AF_INET, &network_order, sizeof network_order));
-    if (a) nl_addr_set_prefixlen(a.get(), static_cast<int>(prefix));
-    return a;
+std::uint32_t network_order(Ipv4 address) {
+    return htonl(address.to_uint());
 }
 
-// An address object for add/delete: local address with prefix, broadcast when prefix < 31.
-std::unique_ptr<rtnl_addr, RtnlAddrDeleter> make_rtnl_addr(int ifindex, Ipv4 address,
-                                                           unsigned prefix) {
-    std::unique_ptr<rtnl_addr, RtnlAddrDeleter> a(rtnl_addr_alloc());
-    if (!a) return a;
-    rtnl_addr_set_ifindex(a.get(), ifindex);
-    rtnl_addr_set_family(a.get(), AF_INET);
-    const auto local = make_addr(address, prefix);
-    if (!local || rtnl_addr_set_local(a.get(), local.get()) != 0) return nullptr;
-    rtnl_addr_set_prefixlen(a.get(), static_cast<int>(prefix));
-    if (prefix < 31) {
-        const std::uint32_t host_mask = prefix == 0 ? ~0U : (~0U >> prefix);
-        const auto broadcast = make_addr(Ipv4::from_uint(address.to_uint() | host_mask), 32);
-        if (broadcast) rtnl_addr_set_broadcast(a.get(), broadcast.get());
-    }
-    return a;
-}
-
-std::unique_ptr<rtnl_route, RouteDeleter> make_default_route(int ifindex, Ipv4 gateway) {
-    std::unique_ptr<rtnl_route, RouteDeleter> route(rtnl_route_alloc());
-    if (!route) return route;
-    rtnl_route_set_family(route.get(), AF_INET);
-    rtnl_route_set_table(route.get(), RT_TABLE_MAIN);
-    rtnl_route_set_scope(route.get(), RT_SCOPE_UNIVERSE);
-    rtnl_route_set_type(route.get(), RTN_UNICAST);
-    rtnl_route_set_protocol(route.get(), RTPROT_BOOT);
-    const auto any = make_addr(Ipv4{}, 0);
-    if (!any || rtnl_route_set_dst(route.get(), any.get()) != 0) return nullptr;
-    rtnl_nexthop* hop = rtnl_route_nh_alloc();
-    if (!hop) return nullptr;
-    rtnl_route_nh_set_ifindex(hop, ifindex);
-    const auto via = make_addr(gateway, 32);
-    if (via) rtnl_route_nh_set_gateway(hop, via.get());
-    rtnl_route_add_nexthop(route.get(), hop);  // the route owns the hop now
-    return route;
+// The flags of interface `ifindex` (RTM_GETLINK), or a -errno.
+int link_flags(netlink::Socket& socket, int ifindex, unsigned& flags) {
+    netlink::Request request(RTM_GETLINK, 0);
+    ifinfomsg link{};
+    link.ifi_family = AF_UNSPEC;
+    link.ifi_index = ifindex;
+    request.put_header(link);
+    bool answered = false;
+    const int r = socket.exchange(request, [&](const nlmsghdr& header, netlink::Bytes payload) {
+        const auto info = payload.read<ifinfomsg>();
+        if (header.nlmsg_type != RTM_NEWLINK || !info || info->ifi_index != ifindex) return;
+        flags = info->ifi_flags;
+        answered = true;
+    });
+    if (r < 0) return r;
+    return answered ? 0 : -ENODEV;
 }
 
 }  // namespace
@@ -99,83 +56,95 @@ Ipv4 prefix_netmask(unsigned prefix) {
     return Ipv4::from_uint(~0U << (32 - prefix));
 }
 
-std::string Rtnetlink::Result::message() const {
-    return code == 0 ? "success" : nl_geterror(code);
-}
-
-Rtnetlink::Rtnetlink() {
-    nl_sock* sock = nl_socket_alloc();
-    if (!sock) {
-        spdlog::error("rtnetlink: cannot allocate a netlink socket");
-        return;
-    }
-    const int r = nl_connect(sock, NETLINK_ROUTE);
-    if (r < 0) {
-        spdlog::error("rtnetlink: connect: {}", nl_geterror(r));
-        nl_socket_free(sock);
-        return;
-    }
-    socket_ = sock;
-}
-
-Rtnetlink::~Rtnetlink() {
-    if (socket_) nl_socket_free(socket_);
+Rtnetlink::Rtnetlink() : socket_(NETLINK_ROUTE) {
+    if (!socket_.ok())
+        spdlog::error("rtnetlink: cannot open a netlink socket: {}",
+                      netlink::error_text(socket_.open_error()));
 }
 
 std::optional<int> Rtnetlink::interface_index(const std::string& name) {
-    if (!socket_ || name.empty() || name.size() >= IFNAMSIZ) return std::nullopt;
-    rtnl_link* raw = nullptr;
-    if (rtnl_link_get_kernel(socket_, 0, name.c_str(), &raw) < 0 || !raw) return std::nullopt;
-    const std::unique_ptr<rtnl_link, LinkDeleter> link(raw);
-    const int index = rtnl_link_get_ifindex(link.get());
-    if (index <= 0) return std::nullopt;
+    if (!socket_.ok() || name.empty() || name.size() >= IFNAMSIZ) return std::nullopt;
+    netlink::Request request(RTM_GETLINK, 0);
+    ifinfomsg link{};
+    link.ifi_family = AF_UNSPEC;
+    request.put_header(link);
+    request.put_string(IFLA_IFNAME, name);
+    std::optional<int> index;
+    const int r =
+        socket_.exchange(request, [&index](const nlmsghdr& header, netlink::Bytes payload) {
+            const auto info = payload.read<ifinfomsg>();
+            if (header.nlmsg_type == RTM_NEWLINK && info && info->ifi_index > 0)
+                index = info->ifi_index;
+        });
+    if (r < 0) return std::nullopt;
     return index;
 }
 
 Rtnetlink::Result Rtnetlink::set_up(int ifindex) {
-    if (!socket_) return {-NLE_BAD_SOCK};
-    rtnl_link* raw = nullptr;
-    int r = rtnl_link_get_kernel(socket_, ifindex, nullptr, &raw);
-    if (r < 0) return {r};
-    const std::unique_ptr<rtnl_link, LinkDeleter> current(raw);
-    if ((rtnl_link_get_flags(current.get()) & IFF_UP) != 0) return {0};
-    const std::unique_ptr<rtnl_link, LinkDeleter> change(rtnl_link_alloc());
-    if (!change) return {-NLE_NOMEM};
-    rtnl_link_set_flags(change.get(), IFF_UP);
-    r = rtnl_link_change(socket_, current.get(), change.get(), 0);
-    return {r < 0 ? r : 0};
+    unsigned flags = 0;
+    if (const int r = link_flags(socket_, ifindex, flags); r < 0) return {r};
+    if ((flags & IFF_UP) != 0) return {0};
+    netlink::Request request(RTM_SETLINK, 0);
+    ifinfomsg link{};
+    link.ifi_family = AF_UNSPEC;
+    link.ifi_index = ifindex;
+    link.ifi_flags = IFF_UP;
+    link.ifi_change = IFF_UP;
+    request.put_header(link);
+    return {socket_.exchange(request)};
+}
+
+// Local address with prefix (IFA_ADDRESS the same: no peer), broadcast when prefix < 31.
+Rtnetlink::Result Rtnetlink::address_request(std::uint16_t type, std::uint16_t flags, int ifindex,
+                                             Ipv4 address, unsigned prefix) {
+    netlink::Request request(type, flags);
+    ifaddrmsg header{};
+    header.ifa_family = AF_INET;
+    header.ifa_prefixlen = static_cast<std::uint8_t>(prefix);
+    header.ifa_scope = RT_SCOPE_UNIVERSE;
+    header.ifa_index = static_cast<std::uint32_t>(ifindex);
+    request.put_header(header);
+    request.put_u32(IFA_LOCAL, network_order(address));
+    request.put_u32(IFA_ADDRESS, network_order(address));
+    if (prefix < 31) {
+        const std::uint32_t host_mask = prefix == 0 ? ~0U : (~0U >> prefix);
+        request.put_u32(IFA_BROADCAST,
+                        network_order(Ipv4::from_uint(address.to_uint() | host_mask)));
+    }
+    return {socket_.exchange(request)};
 }
 
 Rtnetlink::Result Rtnetlink::add_address(int ifindex, Ipv4 address, unsigned prefix) {
-    if (!socket_) return {-NLE_BAD_SOCK};
-    const auto a = make_rtnl_addr(ifindex, address, prefix);
-    if (!a) return {-NLE_NOMEM};
-    const int r = rtnl_addr_add(socket_, a.get(), NLM_F_REPLACE);
-    return {r < 0 ? r : 0};
+    return address_request(RTM_NEWADDR, NLM_F_CREATE | NLM_F_REPLACE, ifindex, address, prefix);
 }
 
 Rtnetlink::Result Rtnetlink::delete_address(int ifindex, Ipv4 address, unsigned prefix) {
-    if (!socket_) return {-NLE_BAD_SOCK};
-    const auto a = make_rtnl_addr(ifindex, address, prefix);
-    if (!a) return {-NLE_NOMEM};
-    const int r = rtnl_addr_delete(socket_, a.get(), 0);
-    return {r < 0 ? r : 0};
+    return address_request(RTM_DELADDR, 0, ifindex, address, prefix);
+}
+
+// 0.0.0.0/0 via gateway on ifindex in the main table (no RTA_DST: a prefix length of 0).
+Rtnetlink::Result Rtnetlink::default_route_request(std::uint16_t type, std::uint16_t flags,
+                                                   int ifindex, Ipv4 gateway) {
+    netlink::Request request(type, flags);
+    rtmsg header{};
+    header.rtm_family = AF_INET;
+    header.rtm_table = RT_TABLE_MAIN;
+    header.rtm_protocol = RTPROT_BOOT;
+    header.rtm_scope = RT_SCOPE_UNIVERSE;
+    header.rtm_type = RTN_UNICAST;
+    request.put_header(header);
+    request.put_u32(RTA_TABLE, RT_TABLE_MAIN);
+    request.put_u32(RTA_GATEWAY, network_order(gateway));
+    request.put_u32(RTA_OIF, static_cast<std::uint32_t>(ifindex));
+    return {socket_.exchange(request)};
 }
 
 Rtnetlink::Result Rtnetlink::add_default_route(int ifindex, Ipv4 gateway) {
-    if (!socket_) return {-NLE_BAD_SOCK};
-    const auto route = make_default_route(ifindex, gateway);
-    if (!route) return {-NLE_NOMEM};
-    const int r = rtnl_route_add(socket_, route.get(), NLM_F_REPLACE | NLM_F_CREATE);
-    return {r < 0 ? r : 0};
+    return default_route_request(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, ifindex, gateway);
 }
 
 Rtnetlink::Result Rtnetlink::delete_default_route(int ifindex, Ipv4 gateway) {
-    if (!socket_) return {-NLE_BAD_SOCK};
-    const auto route = make_default_route(ifindex, gateway);
-    if (!route) return {-NLE_NOMEM};
-    const int r = rtnl_route_delete(socket_, route.get(), 0);
-    return {r < 0 ? r : 0};
+    return default_route_request(RTM_DELROUTE, 0, ifindex, gateway);
 }
 
 }  // namespace wizfi250d

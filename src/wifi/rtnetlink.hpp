@@ -1,19 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// A small wrapper over libnl-route for what the IP configuration needs: look an interface up,
-// bring it up, add and remove an IPv4 address, add and remove the default route.
+// The rtnetlink requests the IP configuration needs: look an interface up, bring it up, add and
+// remove an IPv4 address, add and remove the default route.
 //
 // Each call is one request to the kernel on a NETLINK_ROUTE socket, answered by the kernel at
 // once (no network traffic is waited for), so the calls are made from the event loop directly.
 // They act in the network namespace of the thread that opened the socket.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
+#include "netlink_socket.hpp"
 #include "wizfi250d/at/params.hpp"
-
-struct nl_sock;
 
 namespace wizfi250d {
 
@@ -25,20 +25,18 @@ Ipv4 prefix_netmask(unsigned prefix);
 
 class Rtnetlink {
 public:
-    // The result of a request: 0 or a negative libnl error code.
+    // The result of a request: 0 or the kernel's -errno (see netlink::Socket::exchange).
     struct Result {
         int code = 0;
         explicit operator bool() const { return code == 0; }
-        std::string message() const;
+        // strerror's text ("File exists"), "success" for 0.
+        std::string message() const { return netlink::error_text(code); }
     };
 
     Rtnetlink();
-    ~Rtnetlink();
-    Rtnetlink(const Rtnetlink&) = delete;
-    Rtnetlink& operator=(const Rtnetlink&) = delete;
 
     // False when the netlink socket could not be opened (then every call fails).
-    bool ok() const { return socket_ != nullptr; }
+    bool ok() const { return socket_.ok(); }
 
     // The interface index, or nullopt when there is no such interface.
     std::optional<int> interface_index(const std::string& name);
@@ -53,7 +51,12 @@ public:
     Result delete_default_route(int ifindex, Ipv4 gateway);
 
 private:
-    nl_sock* socket_ = nullptr;
+    Result address_request(std::uint16_t type, std::uint16_t flags, int ifindex, Ipv4 address,
+                           unsigned prefix);
+    Result default_route_request(std::uint16_t type, std::uint16_t flags, int ifindex,
+                                 Ipv4 gateway);
+
+    netlink::Socket socket_;
 };
 
 }  // namespace wizfi250d

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// What the radio under an interface reports through nl80211 (libnl-genl): for AT+WSTAT,
+// What the radio under an interface reports through nl80211 (generic netlink): for AT+WSTAT,
 // AT+MMAC=? and AT+WREG=?. On a machine without nl80211 (no cfg80211 in the kernel, a wired
 // interface) every value is absent and the reason is logged once.
 
@@ -11,9 +11,11 @@
 
 #include "wizfi250d/at/params.hpp"
 
-struct nl_sock;
-
 namespace wizfi250d {
+
+namespace netlink {
+class Socket;
+}
 
 struct RadioInfo {
     std::optional<MacAddress> mac;    // NL80211_ATTR_MAC, else the sysfs address
@@ -32,7 +34,7 @@ public:
     RadioInfo query(const std::string& interface) const;
 
 private:
-    std::optional<std::string> regulatory_domain(nl_sock* socket, int family,
+    std::optional<std::string> regulatory_domain(netlink::Socket& socket, std::uint16_t family,
                                                  std::uint32_t wiphy) const;
 
     // Set once nl80211 was found missing: the reason is logged once and not asked again.
