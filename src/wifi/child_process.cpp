@@ -333,7 +333,11 @@ void ChildProcess::resend_term() {
 }
 
 void ChildProcess::detach() {
-    on_exit_ = nullptr;
+    on_exit(nullptr);
+}
+
+void ChildProcess::on_exit(Exited callback) {
+    on_exit_ = std::move(callback);
 }
 
 void ChildProcess::use_pidfd_for_tests(bool enabled) {

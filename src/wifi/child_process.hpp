@@ -57,6 +57,8 @@ public:
     // go to on_line until the end, so on_line must not refer to the owner (log, or hold a weak
     // pointer).
     void detach();
+    // The exit callback from now on, in place of the one spawn() was given.
+    void on_exit(Exited callback);
 
     // Tells how a wait status reads, for log lines: "exit 0", "signal 15".
     static std::string describe(int wait_status);

@@ -187,6 +187,8 @@ public:
             }
             remove_applied(*session);
         }
+        for (auto& [name, client] : stopping_)
+            client->detach();
         boost::system::error_code ignored;
         inotify_.close(ignored);
     }
@@ -214,10 +216,14 @@ public:
         if (const auto r = rtnl_.set_up(*index); !r)
             spdlog::warn("ip: {}: cannot bring the link up: {}", interface, r.message());
 
-        if (address)
+        if (address) {
             configure_static(session, *address);
-        else
+        } else if (stopping_.count(interface) != 0) {
+            spdlog::debug("ip: {}: DHCP once the previous client has exited", interface);
+            session->waits_for_previous_client = true;
+        } else {
             start_dhcp(session);
+        }
     }
 
     void release(const std::string& interface) override {
@@ -226,11 +232,7 @@ public:
         const auto session = it->second;
         sessions_.erase(it);
         session->timeout.cancel();
-        if (session->client) {
-            session->client->detach();
-            session->client->terminate();
-            session->client.reset();
-        }
+        stop_client(*session);
         remove_applied(*session);
         if (!options_.runtime_dir.empty()) {
             std::error_code ignored;
@@ -252,6 +254,7 @@ private:
         int ifindex = 0;
         Done done;  // until the first lease (or the failure)
         std::shared_ptr<ChildProcess> client;
+        bool waits_for_previous_client = false;  // its DHCP starts when stopping_ has none
         boost::asio::steady_timer timeout;
         std::optional<Applied> applied;
         std::optional<IpLease> lease;
@@ -440,13 +443,33 @@ private:
             if (ec || !s || !s->done) return;
             spdlog::warn("ip: {}: no DHCP lease within {} s", s->interface,
                          options_.dhcp_timeout.count());
-            if (s->client) {
-                s->client->detach();
-                s->client->terminate();
-                s->client.reset();
-            }
+            stop_client(*s);
             fail(s);
         });
+    }
+
+    // Tells the session's DHCP client to stop. Until it has exited, a new client on the same
+    // interface waits: dhcpcd that finds an instance still running hands it its arguments and
+    // ends instead of asking for a lease itself.
+    void stop_client(Session& session) {
+        const auto client = std::move(session.client);
+        session.client.reset();
+        if (!client) return;
+        if (!client->running()) {
+            client->detach();
+            return;
+        }
+        stopping_[session.interface] = client;
+        client->on_exit([this, interface = session.interface, stopped = client.get()](int) {
+            const auto it = stopping_.find(interface);
+            if (it == stopping_.end() || it->second.get() != stopped) return;
+            stopping_.erase(it);
+            const auto waiting = sessions_.find(interface);
+            if (waiting == sessions_.end() || !waiting->second->waits_for_previous_client) return;
+            waiting->second->waits_for_previous_client = false;
+            start_dhcp(waiting->second);
+        });
+        client->terminate();
     }
 
     void on_client_gone(const SessionPtr& session) {
@@ -575,11 +598,7 @@ private:
     // ---- completion ----
 
     void fail(const SessionPtr& session) {
-        if (session->client) {
-            session->client->detach();
-            session->client->terminate();
-            session->client.reset();
-        }
+        stop_client(*session);
         session->timeout.cancel();
         remove_applied(*session);
         const auto it = sessions_.find(session->interface);
@@ -598,6 +617,8 @@ private:
     boost::asio::io_context& io_;
     IpConfigOptions options_;
     Rtnetlink rtnl_;
+    // DHCP clients told to stop that have not exited yet, by interface (stop_client()).
+    std::map<std::string, std::shared_ptr<ChildProcess>> stopping_;
     std::string hook_path_;
     boost::asio::posix::stream_descriptor inotify_;
     std::array<char, 4096> inotify_buffer_{};

@@ -61,10 +61,22 @@ void log_to_file(const std::string& path) {
     spdlog::set_default_logger(logger);
 }
 
+// The line for what configure() gave: "lease <ip> <mask> <gateway> <dns>..." or "nolease".
+std::string lease_line(const std::optional<std::optional<IpLease>>& result) {
+    if (!result || !*result) return "nolease";
+    const auto& l = **result;
+    std::string line = "lease " + l.address.to_string() + " " + l.netmask.to_string() + " " +
+                       l.gateway.to_string();
+    for (const auto& d : l.dns_servers)
+        line += " " + d.to_string();
+    return line;
+}
+
 // The IpConfigurator side, inside ns B. Protocol (one line each):
 //   → "lease <ip> <mask> <gateway> <dns>..." or "nolease"
 //   ← "resolve <name>"  → "resolved <ip>" | "resolved none"
 //   ← "release"         → "released"
+//   ← "again"           → a release and at once a new configure: "lease ..." or "nolease"
 //   ← "exit"
 int configurator_child(NsChild::Channel& channel, const std::string& interface,
                        IpConfigOptions options, std::optional<StaticAddress> address,
@@ -81,21 +93,18 @@ int configurator_child(NsChild::Channel& channel, const std::string& interface,
     boost::asio::io_context io;
     auto configurator = make_ip_configurator(io, options);
     std::optional<std::optional<IpLease>> result;
-    configurator->configure(interface, address,
-                            [&](std::optional<IpLease> lease) { result = std::move(lease); });
-    const auto limit = std::chrono::steady_clock::now() + options.dhcp_timeout + 10s;
-    while (!result && std::chrono::steady_clock::now() < limit)
-        io.run_one_for(50ms);
-    if (!result || !*result) {
-        channel.send("nolease");
-    } else {
-        const auto& l = **result;
-        std::string line = "lease " + l.address.to_string() + " " + l.netmask.to_string() + " " +
-                           l.gateway.to_string();
-        for (const auto& d : l.dns_servers)
-            line += " " + d.to_string();
-        channel.send(line);
-    }
+    const auto configure = [&] {
+        result.reset();
+        configurator->configure(interface, address,
+                                [&](std::optional<IpLease> lease) { result = std::move(lease); });
+        const auto limit = std::chrono::steady_clock::now() + options.dhcp_timeout + 10s;
+        while (!result && std::chrono::steady_clock::now() < limit) {
+            if (io.stopped()) io.restart();
+            io.run_one_for(50ms);
+        }
+        channel.send(lease_line(result));
+    };
+    configure();
     DnsClient dns(io);
     bool quit = false;
     while (!quit) {
@@ -106,6 +115,9 @@ int configurator_child(NsChild::Channel& channel, const std::string& interface,
         if (*command == "release") {
             configurator->release(interface);
             channel.send("released");
+        } else if (*command == "again") {
+            configurator->release(interface);
+            configure();
         } else if (command->rfind("resolve ", 0) == 0 && result && *result) {
             dns.resolve(command->substr(8), (*result)->dns_servers, 3000ms,
                         [&channel](std::optional<Ipv4> a) {
@@ -181,6 +193,9 @@ protected:
     }
     std::string child_log() const { return itest::read_file(dir_.path() + "/child.log"); }
 
+    // Starts the DHCP server and, in ns B, the configurator child with `client`; false (the test
+    // skipped or failed) when it could not.
+    bool start_dhcp_child(const std::string& client, NsChild& child);
     void run_dhcp(const std::string& client);
 
     itest::TempDir dir_;
@@ -191,25 +206,35 @@ protected:
     bool check_resolv_conf_ = false;
 };
 
-void IpConfigTest::run_dhcp(const std::string& client) {
-    if (find_program(client).empty()) GTEST_SKIP() << client << " is not installed";
+bool IpConfigTest::start_dhcp_child(const std::string& client, NsChild& child) {
+    if (find_program(client).empty()) {
+        ADD_FAILURE() << client << " is not installed";
+        return false;
+    }
     start_dhcp_server();
-    if (HasFatalFailure() || IsSkipped()) return;
+    if (HasFatalFailure() || IsSkipped()) return false;
 
     IpConfigOptions options;
     options.dhcp_client = client;
     options.runtime_dir = runtime_dir_;
     options.dhcp_timeout = 15s;
-    NsChild child;
     const std::string interface = net_.if_b();
     const std::string log = dir_.path() + "/child.log";
-    ASSERT_TRUE(child.start(
+    const bool started = child.start(
         net_.ns_b(),
-        [&](NsChild::Channel& channel) {
+        [=](NsChild::Channel& channel) {
             return configurator_child(channel, interface, options, std::nullopt, client == "dhcpcd",
                                       log);
         },
-        client == "dhcpcd"));
+        client == "dhcpcd");
+    EXPECT_TRUE(started);
+    return started;
+}
+
+void IpConfigTest::run_dhcp(const std::string& client) {
+    if (find_program(client).empty()) GTEST_SKIP() << client << " is not installed";
+    NsChild child;
+    if (!start_dhcp_child(client, child)) return;
 
     const auto lease = child.receive(30s);
     ASSERT_TRUE(lease) << "no answer from the child\n" << child_log();
@@ -265,6 +290,34 @@ TEST_F(IpConfigTest, DhcpWithDhcpcd) {
 
 TEST_F(IpConfigTest, DhcpWithDhclient) {
     run_dhcp("dhclient");
+}
+
+// A new DHCP client on an interface waits until the one released there has exited: dhcpcd that
+// finds an instance still running hands it its arguments and ends instead of asking for a lease.
+TEST_F(IpConfigTest, DhcpAgainRightAfterAReleaseGetsALeaseWithEveryClient) {
+    for (const std::string client : {"udhcpc", "dhcpcd", "dhclient"}) {
+        SCOPED_TRACE(client);
+        if (find_program(client).empty()) continue;
+        NsChild child;
+        if (!start_dhcp_child(client, child)) return;
+        const auto first = child.receive(30s);
+        ASSERT_EQ(words(first.value_or("(nothing)")).at(0), "lease") << child_log();
+        for (int round = 0; round < 3; ++round) {
+            child.send("again");
+            const auto again = child.receive(40s);
+            EXPECT_EQ(words(again.value_or("(nothing)")).at(0), "lease")
+                << "round " << round << ": " << again.value_or("(nothing)") << "\n"
+                << child_log();
+        }
+        child.send("release");
+        EXPECT_EQ(child.receive(10s).value_or("(nothing)"), "released");
+        const pid_t child_pid = child.pid();
+        EXPECT_TRUE(eventually([&] { return only_child_in_ns_b(child_pid); }, 5s))
+            << "the DHCP client is still running";
+        child.send("exit");
+        EXPECT_EQ(child.wait(10s), 0) << child_log();
+        dnsmasq_.stop();
+    }
 }
 
 TEST_F(IpConfigTest, StaticAddressAndDefaultRoute) {
