@@ -3,7 +3,7 @@
 # Benchmarks wizfi250d against socat and ser2net on this machine and writes docs/benchmarks.md
 # and docs/benchmarks/*.png.
 #
-#   bench/run.sh                 full run (5 rounds, about 11 minutes on an idle 2-core machine,
+#   bench/run.sh                 full run (5 rounds, about 16 minutes on an idle 2-core machine,
 #                                the Release build included)
 #   bench/run.sh --smoke         seconds, tiny transfers, into a temporary directory: checks that
 #                                everything still runs and the output parses; asserts nothing
