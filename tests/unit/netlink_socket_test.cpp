@@ -124,7 +124,11 @@ TEST(NetlinkKernel, ADumpIsReadToItsEnd) {
 
 TEST(NetlinkKernel, GenericFamiliesByName) {
     Socket socket(NETLINK_GENERIC);
-    ASSERT_TRUE(socket.ok());
+    // qemu-user (the cross builds' unit tests) passes on only some netlink protocols.
+    if (socket.open_error() == -EPROTONOSUPPORT)
+        GTEST_SKIP() << "generic netlink sockets are not available here: "
+                     << error_text(socket.open_error());
+    ASSERT_TRUE(socket.ok()) << error_text(socket.open_error());
     EXPECT_EQ(generic_family(socket, "nlctrl"), GENL_ID_CTRL);
     EXPECT_EQ(generic_family(socket, "no-such-family"), -ENOENT);
     EXPECT_EQ(generic_family(socket, "nlctrl"), GENL_ID_CTRL);
