@@ -452,8 +452,7 @@ private:
     // interface waits: dhcpcd that finds an instance still running hands it its arguments and
     // ends instead of asking for a lease itself.
     void stop_client(Session& session) {
-        const auto client = std::move(session.client);
-        session.client.reset();
+        const auto client = std::exchange(session.client, nullptr);
         if (!client) return;
         if (!client->running()) {
             client->detach();
