@@ -17,7 +17,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
-#include <iostream>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -133,21 +132,21 @@ int main(int argc, char** argv) {
     const auto command_line =
         parse_command_line(std::vector<std::string>(argv + 1, argv + argc), error);
     if (!command_line) {
-        std::cerr << "wizfi250d: " << error << "\n" << usage_text();
+        std::fprintf(stderr, "wizfi250d: %s\n%s", error.c_str(), usage_text().c_str());
         return 2;
     }
     if (command_line->show_help) {
-        std::cout << usage_text();
+        std::fputs(usage_text().c_str(), stdout);
         return 0;
     }
     if (command_line->show_version) {
-        std::cout << "wizfi250d " << WIZFI250D_VERSION << "\n";
+        std::fputs("wizfi250d " WIZFI250D_VERSION "\n", stdout);
         return 0;
     }
     std::string log_level;
     auto settings = resolve_settings(*command_line, log_level, error);
     if (!settings) {
-        std::cerr << "wizfi250d: " << error << "\n";
+        std::fprintf(stderr, "wizfi250d: %s\n", error.c_str());
         return 2;
     }
     set_up_logging(log_level);

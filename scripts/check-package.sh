@@ -168,6 +168,9 @@ check "Depends lists adduser and the shared libraries (libssl3, libmosquitto1)" 
   bash -c "dpkg-deb -f '$deb' Depends | grep -q 'adduser' &&
            dpkg-deb -f '$deb' Depends | grep -q 'libssl3' &&
            dpkg-deb -f '$deb' Depends | grep -q 'libmosquitto1'"
+# The daemon carries the parts of libstdc++, fmt and spdlog it uses (daemon/link.cmake).
+check "Depends does not list libstdc++6, libspdlog or libfmt" \
+  bash -c "! dpkg-deb -f '$deb' Depends | grep -qE 'libstdc\\+\\+|libspdlog|libfmt'"
 # Netlink is spoken on plain sockets (src/wifi/netlink_socket.cpp): no libnl.
 check "Depends does not list libnl" \
   bash -c "! dpkg-deb -f '$deb' Depends | grep -q 'libnl'"

@@ -6,15 +6,18 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <functional>
-#include <sstream>
 
 #include "wizfi250d/at/params.hpp"
+#include "wizfi250d/util/private_files.hpp"
+#include "wizfi250d/util/text_lines.hpp"
 
 namespace wizfi250d {
 
 namespace {
+
+// Far above any real configuration file; one larger is refused rather than read into memory.
+constexpr std::size_t max_config_size = 1 << 20;
 
 constexpr std::array<std::string_view, 5> log_levels{"trace", "debug", "info", "warn", "error"};
 
@@ -320,10 +323,10 @@ std::optional<CommandLine> parse_command_line(const std::vector<std::string>& ar
 
 bool apply_config_text(std::string_view text, std::string_view file_name, DaemonSettings& settings,
                        std::string& log_level, std::string& error) {
-    std::istringstream lines{std::string(text)};
-    std::string raw_line;
+    TextLines lines(text);
+    std::string_view raw_line;
     unsigned line_number = 0;
-    while (std::getline(lines, raw_line)) {
+    while (lines.next(raw_line)) {
         ++line_number;
         const std::string_view line = trim(raw_line);
         if (line.empty() || line.front() == '#') continue;
@@ -359,12 +362,10 @@ std::optional<DaemonSettings> resolve_settings(const CommandLine& command_line,
         settings.runtime_dir = runtime;
     log_level = "info";
     const std::string path = command_line.config_file.value_or(std::string(default_config_file));
-    std::ifstream file(path);
-    if (file) {
-        std::stringstream text;
-        text << file.rdbuf();
-        if (!apply_config_text(text.str(), path, settings, log_level, error)) return std::nullopt;
-    } else if (command_line.config_file) {
+    std::string text;
+    if (read_file(path, text, max_config_size)) {
+        if (!apply_config_text(text, path, settings, log_level, error)) return std::nullopt;
+    } else if (command_line.config_file || errno == EFBIG) {
         error = path + ": " + std::strerror(errno);
         return std::nullopt;
     }

@@ -7,10 +7,13 @@
 #include <netinet/in.h>
 #include <spdlog/spdlog.h>
 
+#include <charconv>
 #include <cstring>
-#include <fstream>
-#include <sstream>
+#include <system_error>
 
+#include "wizfi250d/util/private_files.hpp"
+#include "wizfi250d/util/text_lines.hpp"
+#include "wizfi250d/wifi/radio_info.hpp"
 #include "wizfi250d/wifi/wifi_backend.hpp"
 
 namespace wizfi250d {
@@ -22,23 +25,31 @@ Ipv4 from_network_order(in_addr_t address) {
 }
 
 // /proc/net/route holds little-endian hex addresses; the default route has destination 0.
+// 128 bytes a route: a table this size has thousands, more than a module's host ever has.
+constexpr std::size_t max_route_table_size = 1 << 20;
+
 struct Route {
     std::string interface;
     Ipv4 gateway;
 };
 
 std::optional<Route> default_route(const std::string& wanted_interface) {
-    std::ifstream routes("/proc/net/route");
-    std::string line;
-    std::getline(routes, line);  // header
-    while (std::getline(routes, line)) {
-        std::istringstream fields(line);
-        std::string interface, destination, gateway;
-        if (!(fields >> interface >> destination >> gateway)) continue;
+    std::string text;
+    if (!read_file("/proc/net/route", text, max_route_table_size)) return std::nullopt;
+    TextLines lines(text);
+    std::string_view line;
+    lines.next(line);  // header
+    while (lines.next(line)) {
+        TextWords fields(line);
+        std::string_view interface, destination, gateway;
+        if (!fields.next(interface) || !fields.next(destination) || !fields.next(gateway)) continue;
         if (destination != "00000000") continue;
         if (!wanted_interface.empty() && interface != wanted_interface) continue;
-        const auto raw = static_cast<in_addr_t>(std::stoul(gateway, nullptr, 16));
-        return Route{interface, from_network_order(raw)};
+        in_addr_t raw = 0;
+        const auto parsed =
+            std::from_chars(gateway.data(), gateway.data() + gateway.size(), raw, 16);
+        if (parsed.ec != std::errc() || parsed.ptr != gateway.data() + gateway.size()) continue;
+        return Route{std::string(interface), from_network_order(raw)};
     }
     return std::nullopt;
 }
@@ -64,13 +75,6 @@ std::optional<InterfaceAddress> ipv4_of(const std::string& interface) {
     }
     freeifaddrs(list);
     return found;
-}
-
-std::optional<MacAddress> mac_of(const std::string& interface) {
-    std::ifstream file("/sys/class/net/" + interface + "/address");
-    std::string text;
-    if (!(file >> text)) return std::nullopt;
-    return parse_mac(text);
 }
 
 class HostBackend final : public WifiBackend {
@@ -126,7 +130,7 @@ public:
                                           ? configured_interface_
                                           : default_route("").value_or(Route{}).interface;
         RadioStatus status;
-        if (!interface.empty()) status.mac = mac_of(interface);
+        if (!interface.empty()) status.mac = interface_mac(interface);
         return status;
     }
 

@@ -19,6 +19,7 @@
 // Static addresses (AT+WNET with DHCP off) go straight through rtnetlink; the name servers are
 // the AT+WADNS ones.
 
+#include <fcntl.h>
 #include <spdlog/spdlog.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
@@ -31,13 +32,14 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <utility>
 
+#include "../serial/unique_fd.hpp"
 #include "child_process.hpp"
 #include "rtnetlink.hpp"
+#include "wizfi250d/util/private_files.hpp"
+#include "wizfi250d/util/text_lines.hpp"
 #include "wizfi250d/wifi/ip_config.hpp"
 
 namespace wizfi250d {
@@ -47,6 +49,8 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr const char* hook_name = "dhcp-hook.sh";
+// The hook writes a few short lines; more than this is cut off, not read on.
+constexpr std::size_t max_lease_file_size = 4096;
 const Ipv4 google_dns{{8, 8, 8, 8}};
 
 std::string shell_quote(const std::string& s) {
@@ -109,25 +113,25 @@ struct HookEvent {
     std::string lease_seconds;
 };
 
-std::optional<Ipv4> first_ipv4(const std::string& list) {
-    std::istringstream words(list);
-    std::string word;
-    while (words >> word) {
+std::optional<Ipv4> first_ipv4(std::string_view list) {
+    TextWords words(list);
+    std::string_view word;
+    while (words.next(word)) {
         if (const auto a = parse_ipv4(word)) return a;
     }
     return std::nullopt;
 }
 
-std::optional<HookEvent> parse_hook_file(const std::string& text) {
+std::optional<HookEvent> parse_hook_file(std::string_view text) {
     HookEvent event;
     bool have_event = false;
-    std::istringstream lines(text);
-    std::string line;
-    while (std::getline(lines, line)) {
+    TextLines lines(text);
+    std::string_view line;
+    while (lines.next(line)) {
         const auto eq = line.find('=');
-        if (eq == std::string::npos) continue;
-        const std::string key = line.substr(0, eq);
-        const std::string value = line.substr(eq + 1);
+        if (eq == std::string_view::npos) continue;
+        const std::string_view key = line.substr(0, eq);
+        const std::string_view value = line.substr(eq + 1);
         if (key == "event") {
             have_event = value == "bound" || value == "lost";
             event.bound = value == "bound";
@@ -140,7 +144,7 @@ std::optional<HookEvent> parse_hook_file(const std::string& text) {
         } else if (key == "dns") {
             event.dns = first_ipv4(value);
         } else if (key == "lease") {
-            event.lease_seconds = value.substr(0, 12);
+            event.lease_seconds = std::string(value.substr(0, 12));
         }
     }
     if (!have_event) return std::nullopt;
@@ -282,10 +286,9 @@ private:
         hook_path_ = options_.runtime_dir + "/" + hook_name;
         const std::string tmp = hook_path_ + ".tmp";
         {
-            std::ofstream out(tmp, std::ios::trunc);
-            out << hook_script(options_.runtime_dir);
-            if (!out) {
-                spdlog::error("ip: cannot write {}", tmp);
+            UniqueFd out(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0700));
+            if (!out || !write_all(out.get(), hook_script(options_.runtime_dir))) {
+                spdlog::error("ip: cannot write {}: {}", tmp, std::strerror(errno));
                 hook_path_.clear();
                 return;
             }
@@ -347,9 +350,9 @@ private:
             name.substr(prefix.size(), name.size() - prefix.size() - suffix.size());
         const auto it = sessions_.find(interface);
         if (it == sessions_.end() || !it->second->client) return;
-        std::ifstream in(lease_path(interface));
-        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        if (text.size() > 4096) text.resize(4096);
+        std::string text;
+        if (!read_file(lease_path(interface), text, max_lease_file_size) && errno != EFBIG) return;
+        if (text.size() > max_lease_file_size) text.resize(max_lease_file_size);
         const auto event = parse_hook_file(text);
         if (!event) return;
         on_hook_event(it->second, *event);

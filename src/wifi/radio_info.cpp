@@ -9,10 +9,11 @@
 #include <spdlog/spdlog.h>
 
 #include <cstring>
-#include <fstream>
 #include <functional>
 
 #include "netlink_socket.hpp"
+#include "wizfi250d/util/private_files.hpp"
+#include "wizfi250d/util/text_lines.hpp"
 
 namespace wizfi250d {
 
@@ -48,10 +49,12 @@ bool run_command(netlink::Socket& socket, std::uint16_t family, std::uint8_t com
 
 std::optional<MacAddress> interface_mac(const std::string& interface) {
     if (interface.empty() || interface.find('/') != std::string::npos) return std::nullopt;
-    std::ifstream file("/sys/class/net/" + interface + "/address");
     std::string text;
-    if (!(file >> text)) return std::nullopt;
-    return parse_mac(text);
+    // "aa:bb:cc:dd:ee:ff\n"; InfiniBand's 20-byte addresses are the longest there are.
+    if (!read_file("/sys/class/net/" + interface + "/address", text, 64)) return std::nullopt;
+    std::string_view address;
+    if (!TextWords(text).next(address)) return std::nullopt;
+    return parse_mac(address);
 }
 
 RadioInfo RadioInfoSource::query(const std::string& interface) const {

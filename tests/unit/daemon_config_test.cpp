@@ -5,7 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 namespace wizfi250d {
@@ -84,6 +88,32 @@ TEST(DaemonConfig, BadValuesNameTheFileLineAndKey) {
         EXPECT_FALSE(r.ok) << c.text;
         EXPECT_EQ(r.error, c.error) << c.text;
     }
+}
+
+// A config file named on the command line that is missing, or larger than any real one (1 MiB),
+// stops the start with the file's name and why; the default file may be missing.
+TEST(DaemonConfig, ConfigFileThatCannotBeReadStopsTheStart) {
+    const auto path = std::filesystem::temp_directory_path() /
+                      ("wizfi250d-config-" + std::to_string(::getpid()) + ".conf");
+    const auto resolve = [](const std::string& file, std::string& error) {
+        CommandLine command_line;
+        command_line.config_file = file;
+        std::string log_level;
+        return resolve_settings(command_line, log_level, error);
+    };
+    std::string error;
+    EXPECT_FALSE(resolve(path.string(), error));
+    EXPECT_EQ(error, path.string() + ": No such file or directory");
+
+    std::ofstream(path) << "data_flush = immediate\n" << std::string(1 << 20, '#') << "\n";
+    EXPECT_FALSE(resolve(path.string(), error));
+    EXPECT_EQ(error, path.string() + ": File too large");
+
+    std::ofstream(path) << "data_flush = immediate\n";
+    const auto settings = resolve(path.string(), error);
+    ASSERT_TRUE(settings) << error;
+    EXPECT_TRUE(settings->flush_when_idle);
+    std::filesystem::remove(path);
 }
 
 }  // namespace

@@ -302,6 +302,27 @@ TEST(PrivateFiles, FailedRenameLeavesNoTemporary) {
 
 // The names a crash leaves behind are "<path><temporary_infix><pid>-<serial>", which is how
 // ProfileStore finds them again; a name already taken is skipped, not overwritten.
+TEST(PrivateFiles, ReadFileTakesTheWholeFileUpToTheLimit) {
+    TempDir dir;
+    const std::string path = dir.file("text");
+    std::string text = "left from before";
+    EXPECT_FALSE(read_file(path, text, 16));
+    EXPECT_EQ(errno, ENOENT);
+    EXPECT_EQ(text, "");
+
+    write_raw(path, std::string(16, 'x'));
+    ASSERT_TRUE(read_file(path, text, 16));
+    EXPECT_EQ(text, std::string(16, 'x'));
+
+    // One byte over the limit: refused with EFBIG, not read on.
+    write_raw(path, std::string(17, 'x'));
+    EXPECT_FALSE(read_file(path, text, 16));
+    EXPECT_EQ(errno, EFBIG);
+
+    EXPECT_FALSE(read_file(dir.path(), text, 16));  // a directory
+    EXPECT_EQ(errno, EISDIR);
+}
+
 TEST(PrivateFiles, TemporaryNamesAndTheCallersSerial) {
     TempDir dir;
     const std::string path = dir.file("profile.conf");

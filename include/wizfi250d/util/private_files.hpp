@@ -38,6 +38,10 @@ bool sync_directory(const std::string& directory, std::string& error);
 // caller keeps there, and reading on would let it fill memory.
 bool read_all(int fd, std::string& text, std::size_t limit);
 
+// Opens path and read_all()s it into text (emptied first). false with errno set when it cannot
+// be opened or read, EFBIG with the first limit + 1 or more bytes in text when it is larger.
+bool read_file(const std::string& path, std::string& text, std::size_t limit);
+
 // Same contract as write(2): bytes written, or -1 and errno. Replaceable so that tests can inject
 // a full disk or short writes.
 using WriteFunction = std::function<ssize_t(int fd, const void* data, std::size_t size)>;
