@@ -98,8 +98,9 @@ bool read_all(int fd, std::string& text, std::size_t limit) {
 bool read_file(const std::string& path, std::string& text, std::size_t limit) {
     text.clear();
     UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd || read_all(fd.get(), text, limit)) return static_cast<bool>(fd);
-    const int read_error = errno;  // close() must not hide why the read failed
+    if (!fd) return false;
+    if (read_all(fd.get(), text, limit)) return true;
+    const int read_error = errno;  // closing must not hide why the read failed
     fd.reset();
     errno = read_error;
     return false;
