@@ -13,8 +13,9 @@
 # functions at the start of its code (daemon/hot-functions.txt, daemon/link.cmake): each one
 # keeps up to 64 KB more of the executable resident. That count has a ceiling too; when new
 # code on the start-up or data path exceeds it, --update-hot-functions rewrites the list from
-# these runs (give every --binary whose names it should hold: the test command's build and the
-# benchmark's Release build inline differently).
+# these runs and from the benchmark's transfers under callgrind (give every --binary whose names
+# it should hold: the test command's build and the benchmark's Release build inline
+# differently).
 #
 #   scripts/check-datapath-cost.sh [--binary PATH]...   (default build/wizfi250d)
 #   scripts/check-datapath-cost.sh --update-hot-functions [--binary PATH]...
@@ -48,26 +49,31 @@ if [ ! -x "$wizbench" ] || [ "$root/bench/wizbench.cpp" -nt "$wizbench" ]; then
   c++ -std=c++17 -O2 -Wall -Wextra -o "$wizbench" "$root/bench/wizbench.cpp" -lutil
 fi
 
-# The mangled names of the functions of the daemon's executable that ran, from callgrind's
-# output files (names are written once, then referred to by number). A complete-object
+# The mangled names of the functions of the executable BINARY that ran, from callgrind's output
+# files (in each file, a name is written once, then referred to by its number). valgrind counts
+# code outside the .text section as an unknown object ("???"), so the block of hot functions
+# is there: names are taken from both and kept if BINARY has them. A complete-object
 # constructor or destructor (C1, D1) is an alias of the base-object one (C2, D2), whose name
 # its section has.
 executed_functions() {
+  local binary=$1
+  shift
   awk '
     match($0, /^c?ob=\([0-9]+\)/) {
-      id = substr($0, 5 + ($0 ~ /^cob/), RLENGTH - 5 - ($0 ~ /^cob/))
+      id = FILENAME SUBSEP substr($0, 5 + ($0 ~ /^cob/), RLENGTH - 5 - ($0 ~ /^cob/))
       if (length($0) > RLENGTH) object[id] = substr($0, RLENGTH + 2)
-      if ($0 ~ /^ob=/) daemon = object[id] ~ /\/wizfi250d[^\/]*$/
+      if ($0 ~ /^ob=/) daemon = object[id] ~ /(\/wizfi250d[^\/]*|\?\?\?)$/
       next
     }
     match($0, /^c?fn=\([0-9]+\)/) {
-      id = substr($0, 5 + ($0 ~ /^cfn/), RLENGTH - 5 - ($0 ~ /^cfn/))
+      id = FILENAME SUBSEP substr($0, 5 + ($0 ~ /^cfn/), RLENGTH - 5 - ($0 ~ /^cfn/))
       if (length($0) > RLENGTH) name[id] = substr($0, RLENGTH + 2)
       if ($0 ~ /^fn=/ && daemon) ran[id] = 1
     }
     END { for (id in ran) print name[id] }
   ' "$@" | sed "s/'.*//" | grep -E '^[A-Za-z_][A-Za-z0-9_.$]*$' |
-    sed -e 'p' -e 's/C1E/C2E/; s/D1E/D2E/' | sort -u
+    sed -e 'p' -e 's/C1E/C2E/; s/D1E/D2E/' | sort -u |
+    awk 'FILENAME != "-" { known[$3] = 1; next } $1 in known' <(nm "$binary") -
 }
 
 status=0
@@ -79,8 +85,20 @@ for binary in "${binaries[@]}"; do
   VALGRIND_OPTS="--demangle=no" "$wizbench" cost --daemon "$binary" --out "$out" \
     --targets wiz-timer,wiz-8sock --tests s2t,t2s,cmd8 --cost-mib 2,6 --callgrind-only \
     >"$out/figures" 2>"$out/log" || { cat "$out/log" >&2; exit 1; }
-  executed_functions "$out"/work/*/callgrind.out >"$out/executed"
-  $update && continue
+  if $update; then
+    # The list also takes what runs in the benchmark's transfers of pseudo-random bytes (the
+    # path that watches for "+++"), with the daemon under callgrind through a wrapper.
+    mkdir -p "$out/transfers"
+    printf '#!/bin/sh\nexec valgrind --tool=callgrind --demangle=no --callgrind-out-file=%s/cg.%%p %s "$@"\n' \
+      "$out/transfers" "$(realpath "$binary")" >"$out/daemon-under-callgrind"
+    chmod +x "$out/daemon-under-callgrind"
+    "$wizbench" run --daemon "$out/daemon-under-callgrind" --out "$out/run" \
+      --targets wiz-timer,wiz-immediate --tests s2t,t2s,both --rounds 1 --periods 200 \
+      --no-costs --no-socat --no-ser2net >"$out/run.log" 2>&1 || { cat "$out/run.log" >&2; exit 1; }
+    executed_functions "$binary" "$out"/work/*/callgrind.out "$out"/transfers/cg.* >"$out/executed"
+    continue
+  fi
+  executed_functions "$binary" "$out"/work/*/callgrind.out >"$out/executed"
 
   # Functions that ran outside the hot block: their symbols' addresses (nm's 16 hex digits,
   # compared as strings) are not in its section.
