@@ -33,11 +33,11 @@ if(WIZFI250D_LINKER_RELR)
 endif()
 
 # The functions that run when the daemon starts, joins and moves data (daemon/hot-functions.txt,
-# written by scripts/update-hot-functions.sh) are placed together at the start of the code. The
-# kernel maps an executable's code 64 KB around each page it first touches, so where these few
-# hundred kilobytes lie decides how much of the 2 MB of code becomes resident: scattered, about
-# 1.5 MB; together, about 0.6 MB. A function missing from the list still runs, from where the
-# linker put it. The list is turned into a linker script that adds one output section before
+# written by `scripts/check-datapath-cost.sh --update-hot-functions`) are placed together at the
+# start of the code. The kernel maps an executable's code 64 KB around each page it first
+# touches, so where these few hundred kilobytes lie decides how much of the 2 MB of code becomes
+# resident: scattered, about 1.4 MB; together, about 0.8 MB. A function missing from the list
+# still runs, from where the linker put it. The list is turned into a linker script that adds one output section before
 # .text (INSERT keeps ld's own script for everything else); a linker that does not take it
 # links without.
 set(_wizfi250d_hot_list "${PROJECT_SOURCE_DIR}/daemon/hot-functions.txt")
