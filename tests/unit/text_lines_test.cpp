@@ -12,23 +12,19 @@
 namespace wizfi250d {
 namespace {
 
-std::vector<std::string> lines_of(std::string_view text) {
-    std::vector<std::string> lines;
-    TextLines reader(text);
-    std::string_view line;
-    while (reader.next(line))
-        lines.emplace_back(line);
-    return lines;
+// Every piece the reader (TextLines or TextWords) gives, in order.
+template <typename Reader>
+std::vector<std::string> pieces_of(std::string_view text) {
+    std::vector<std::string> pieces;
+    Reader reader(text);
+    std::string_view piece;
+    while (reader.next(piece))
+        pieces.emplace_back(piece);
+    return pieces;
 }
 
-std::vector<std::string> words_of(std::string_view text) {
-    std::vector<std::string> words;
-    TextWords reader(text);
-    std::string_view word;
-    while (reader.next(word))
-        words.emplace_back(word);
-    return words;
-}
+const auto lines_of = pieces_of<TextLines>;
+const auto words_of = pieces_of<TextWords>;
 
 using Strings = std::vector<std::string>;
 
