@@ -109,9 +109,11 @@ private:
 
     bool connected_ = false;
     Endpoint peer_;
-    // One read takes what the kernel has, up to 64 KiB; the module cuts it into frames. Not
-    // zeroed: pages count towards RSS only once a read has used them.
-    std::array<char, 65536> buffer_;
+    // One read takes what the kernel has, up to 32 KiB; the module cuts it into frames. The
+    // socket is read again once a read's bytes are on the serial line, which takes a few KiB
+    // per write: reads of 64 KiB left the peer waiting longer between them (bench/analysis.md).
+    // Not zeroed: pages count towards RSS only once a read has used them.
+    std::array<char, 32768> buffer_;
     std::deque<PendingSend> sends_;
     bool reading_ = false;
     // The module still writes the last read from buffer_ to the serial line.

@@ -18,8 +18,14 @@
 namespace wizfi250d {
 
 namespace {
-// A pty hands over at most 4 KiB per read; a UART at 3 Mbit/s fills 64 KiB in 0.2 s.
-constexpr std::size_t read_buffer_size = 65536;
+// A terminal's line discipline holds 4 KiB, and the kernel refills it while the daemon reads:
+// under a steady stream, reading until EAGAIN would gather 64 KiB and more before the first
+// byte went on. Passing on what is in once 8 KiB are (three reads of a pty, about 12 KiB)
+// keeps the host's writes, these reads and the socket's receiver working side by side
+// (bench/analysis.md).
+constexpr std::size_t delivery_size = 8 * 1024;
+// Room for one more read after that.
+constexpr std::size_t read_buffer_size = 16 * 1024;
 // A pty or a UART driver takes a few KiB per write (the room the host's last read or the
 // transmitter made): offering more parts of a lent chunk would only cost.
 constexpr std::size_t parts_per_write = 32;
@@ -126,13 +132,12 @@ bool SerialLink::is_current(std::uint64_t generation) const {
 void SerialLink::read_more() {
     if (!port_ || reading_ || delivering_ || input_paused_ || input_ended_ || held_input_ > 0)
         return;
-    // Everything the device holds now, in one delivery: read(2) until EAGAIN or the buffer is
-    // full. The bytes of one wake-up cost one pass through the module however the driver cut
-    // them (a pty hands over at most 4 KiB per read).
+    // What the device holds now, in one delivery: read(2) until EAGAIN or delivery_size is in.
+    // The bytes of one wake-up cost one pass through the module however the driver cut them.
     boost::system::error_code ec;
     std::size_t n = 0;
     const int fd = port_->input().native_handle();
-    while (n < read_buffer_size) {
+    while (n < delivery_size) {
         const ssize_t got = ::read(fd, read_buffer_.get() + n, read_buffer_size - n);
         if (got > 0) {
             n += static_cast<std::size_t>(got);
@@ -147,7 +152,7 @@ void SerialLink::read_more() {
         }
         break;
     }
-    const bool full = n == read_buffer_size;
+    const bool more_may_wait = n >= delivery_size;
     if (n == 0 && !ec) {
         wait_readable();
         return;
@@ -167,8 +172,8 @@ void SerialLink::read_more() {
         return;
     }
     if (reading_ || delivering_ || input_paused_ || input_ended_ || held_input_ > 0) return;
-    if (full) {
-        // More may wait: read again from the loop, after what else is ready.
+    if (more_may_wait) {
+        // Read again from the loop, after what else is ready.
         reading_ = true;
         boost::asio::post(io_, [this, alive = std::weak_ptr<bool>(alive_)] {
             if (alive.expired()) return;

@@ -8,9 +8,11 @@
 #include <gtest/gtest.h>
 #include <pty.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <boost/asio/executor_work_guard.hpp>
 #include <cerrno>
@@ -152,7 +154,11 @@ protected:
     void start(const std::string& spec) {
         link_ = std::make_unique<SerialLink>(io_, *SerialSpec::parse(spec));
         link_->start(
-            UartSettings{}, [this](std::string_view bytes) { input_.append(bytes); },
+            UartSettings{},
+            [this](std::string_view bytes) {
+                input_.append(bytes);
+                deliveries_.push_back(bytes.size());
+            },
             [this] { ++ends_; });
     }
 
@@ -163,6 +169,7 @@ protected:
         io_.get_executor()};
     std::unique_ptr<SerialLink> link_;
     std::string input_;
+    std::vector<std::size_t> deliveries_;  // the size of each call of the input handler
     int ends_ = 0;
 };
 
@@ -235,6 +242,35 @@ TEST_F(SerialLinkPtyTest, HostBytesReachTheInputHandlerUnchanged) {
     host_->send(bytes);
     ASSERT_TRUE(run_until([&] { return input_.size() >= bytes.size(); }));
     EXPECT_EQ(input_, bytes);
+}
+
+TEST_F(SerialLinkPtyTest, ASteadyStreamIsPassedOnAFewReadsAtATime) {
+    // A host process that writes 1 MiB as fast as the pty takes it: the kernel refills the
+    // pty's 4 KiB while the link reads, so reading until EAGAIN would hand over 64 KiB and more
+    // at once. The link passes on what it has once 8 KiB are in: at most 16 KiB at a time.
+    std::string bytes;
+    while (bytes.size() < 1024 * 1024)
+        bytes += all_byte_values();
+    const pid_t writer = ::fork();
+    ASSERT_GE(writer, 0);
+    if (writer == 0) {
+        const int fd = ::open(link_path_.c_str(), O_WRONLY | O_NOCTTY);
+        std::size_t sent = 0;
+        while (fd >= 0 && sent < bytes.size()) {
+            const ssize_t n = ::write(fd, bytes.data() + sent, bytes.size() - sent);
+            if (n <= 0) break;
+            sent += static_cast<std::size_t>(n);
+        }
+        ::_exit(sent == bytes.size() ? 0 : 1);
+    }
+    const bool all_in = run_until([&] { return input_.size() >= bytes.size(); });
+    int status = 0;
+    ::waitpid(writer, &status, 0);
+    ASSERT_TRUE(all_in);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    EXPECT_EQ(input_, bytes);
+    ASSERT_FALSE(deliveries_.empty());
+    EXPECT_LE(*std::max_element(deliveries_.begin(), deliveries_.end()), 16u * 1024u);
 }
 
 TEST_F(SerialLinkPtyTest, WritesArriveInOrder) {
