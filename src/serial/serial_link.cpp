@@ -20,8 +20,8 @@ namespace wizfi250d {
 namespace {
 // A terminal's line discipline holds 4 KiB, and the kernel refills it while the daemon reads:
 // under a steady stream, reading until EAGAIN would gather 64 KiB and more before the first
-// byte went on. Passing on what is in once 8 KiB are (three reads of a pty, about 12 KiB)
-// keeps the host's writes, these reads and the socket's receiver working side by side
+// byte went on. Passing the bytes on as soon as 8 KiB are in (three reads of a pty, about
+// 12 KiB) keeps the host's writes, these reads and the socket's receiver working side by side
 // (bench/analysis.md).
 constexpr std::size_t delivery_size = 8 * 1024;
 // Room for one more read after that.
