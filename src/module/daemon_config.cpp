@@ -347,7 +347,8 @@ bool apply_config_text(std::string_view text, std::string_view file_name, Daemon
         }
         const std::string problem = found->apply(value, settings, log_level);
         if (!problem.empty()) {
-            error = where + ": " + std::string(key) + ": " + problem;
+            error = where + ": ";
+            error.append(key).append(": ").append(problem);
             return false;
         }
     }
