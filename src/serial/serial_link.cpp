@@ -23,9 +23,9 @@ namespace {
 // byte went on. Passing the bytes on as soon as 8 KiB are in (three reads of a pty, about
 // 12 KiB) keeps the host's writes, these reads and the socket's receiver working side by side
 // (bench/analysis.md).
-constexpr std::size_t delivery_size = 8 * 1024;
+constexpr std::size_t delivery_size = std::size_t{8} * 1024;
 // Room for one more read after that.
-constexpr std::size_t read_buffer_size = 16 * 1024;
+constexpr std::size_t read_buffer_size = std::size_t{16} * 1024;
 // A pty or a UART driver takes a few KiB per write (the room the host's last read or the
 // transmitter made): offering more parts of a lent chunk would only cost.
 constexpr std::size_t parts_per_write = 32;
@@ -260,7 +260,7 @@ std::string& SerialLink::open_chunk(std::size_t room) {
     if (queue_.empty() || (writing_ && queue_.size() == 1) || queue_.back().release ||
         queue_.back().bytes.capacity() - queue_.back().bytes.size() < room) {
         queue_.emplace_back();
-        queue_.back().bytes.reserve(std::max<std::size_t>(room, 16 * 1024));
+        queue_.back().bytes.reserve(std::max(room, std::size_t{16} * 1024));
     }
     return queue_.back().bytes;
 }
@@ -499,13 +499,15 @@ void SerialLink::notify_drained() {
 
 void SerialLink::try_rate(std::uint32_t baud, std::function<void(std::uint32_t taken)> done) {
     const auto give_up = std::chrono::steady_clock::now() + idle_wait_limit;
-    boost::asio::post(io_, [this, alive = std::weak_ptr<bool>(alive_), baud, done, give_up] {
-        if (alive.expired()) return;
-        try_rate_when_idle(baud, done, give_up);
-    });
+    boost::asio::post(
+        io_, [this, alive = std::weak_ptr<bool>(alive_), baud, done = std::move(done), give_up] {
+            if (alive.expired()) return;
+            try_rate_when_idle(baud, done, give_up);
+        });
 }
 
-void SerialLink::try_rate_when_idle(std::uint32_t baud, std::function<void(std::uint32_t)> done,
+void SerialLink::try_rate_when_idle(std::uint32_t baud,
+                                    const std::function<void(std::uint32_t)>& done,
                                     std::chrono::steady_clock::time_point give_up) {
     const bool idle = !port_ || (queued_bytes_ == 0 && !writing_ && port_->output_drained());
     if (!idle && std::chrono::steady_clock::now() < give_up) {

@@ -155,7 +155,7 @@ private:
     void consume_front(std::size_t n);
     void on_written(std::uint64_t generation, const boost::system::error_code& ec, std::size_t n);
     void notify_drained();
-    void try_rate_when_idle(std::uint32_t baud, std::function<void(std::uint32_t)> done,
+    void try_rate_when_idle(std::uint32_t baud, const std::function<void(std::uint32_t)>& done,
                             std::chrono::steady_clock::time_point give_up);
     void lost(const boost::system::error_code& ec);
     void end_if_flushed();
