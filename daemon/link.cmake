@@ -37,9 +37,9 @@ endif()
 # start of the code. The kernel maps an executable's code 64 KB around each page it first
 # touches, so where these few hundred kilobytes lie decides how much of the 2 MB of code becomes
 # resident: scattered, about 1.4 MB; together, about 0.8 MB. A function missing from the list
-# still runs, from where the linker put it. The list is turned into a linker script that adds one output section before
-# .text (INSERT keeps ld's own script for everything else); a linker that does not take it
-# links without.
+# still runs, from where the linker put it. The list is turned into a linker script that adds
+# one output section before .text (INSERT keeps ld's own script for everything else); a linker
+# that does not take it links without.
 set(_wizfi250d_hot_list "${PROJECT_SOURCE_DIR}/daemon/hot-functions.txt")
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${_wizfi250d_hot_list}")
 file(STRINGS "${_wizfi250d_hot_list}" _wizfi250d_hot_functions REGEX "^[A-Za-z_][A-Za-z0-9_.$]*$")

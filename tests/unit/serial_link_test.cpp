@@ -16,6 +16,7 @@
 #include <array>
 #include <boost/asio/executor_work_guard.hpp>
 #include <cerrno>
+#include <csignal>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
@@ -264,6 +265,8 @@ TEST_F(SerialLinkPtyTest, ASteadyStreamIsPassedOnAFewReadsAtATime) {
         ::_exit(sent == bytes.size() ? 0 : 1);
     }
     const bool all_in = run_until([&] { return input_.size() >= bytes.size(); });
+    // A writer still blocked on a pty nobody reads would never end.
+    if (!all_in) ::kill(writer, SIGKILL);
     int status = 0;
     ::waitpid(writer, &status, 0);
     ASSERT_TRUE(all_in);
