@@ -250,7 +250,7 @@ TEST_F(SerialLinkPtyTest, ASteadyStreamIsPassedOnAFewReadsAtATime) {
     // pty's 4 KiB while the link reads, so reading until EAGAIN would hand over 64 KiB and more
     // at once. The link passes on what it has once 8 KiB are in: at most 16 KiB at a time.
     std::string bytes;
-    while (bytes.size() < 1024 * 1024)
+    while (bytes.size() < std::size_t{1024} * 1024)
         bytes += all_byte_values();
     const pid_t writer = ::fork();
     ASSERT_GE(writer, 0);
